@@ -1,0 +1,63 @@
+package rest
+
+import (
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ServerWait returns how long the server asks the client to wait, from
+// Retry-After (seconds or an HTTP date), else from X-RateLimit-Reset. HiBob
+// is reported to send X-RateLimit-Reset as a Unix time in seconds; a small
+// value is read as a number of seconds and a very large one as Unix
+// milliseconds, so that any of the three forms works.
+func ServerWait(h http.Header, now time.Time) (time.Duration, bool) {
+	if value := strings.TrimSpace(h.Get("Retry-After")); value != "" {
+		if seconds, err := strconv.ParseFloat(value, 64); err == nil && seconds >= 0 {
+			return time.Duration(seconds * float64(time.Second)), true
+		}
+		if at, err := http.ParseTime(value); err == nil {
+			return max(at.Sub(now), 0), true
+		}
+	}
+	if value := strings.TrimSpace(h.Get("X-RateLimit-Reset")); value != "" {
+		reset, err := strconv.ParseInt(value, 10, 64)
+		if err != nil || reset < 0 {
+			return 0, false
+		}
+		switch {
+		case reset > 1e12:
+			return max(time.UnixMilli(reset).Sub(now), 0), true
+		case reset > 1e9:
+			return max(time.Unix(reset, 0).Sub(now), 0), true
+		default:
+			return time.Duration(reset) * time.Second, true
+		}
+	}
+	return 0, false
+}
+
+// ExponentialBackoff returns a jittered wait for retry number attempt+1: a
+// random duration between half and all of minWait·2^attempt, capped at
+// maxWait.
+func ExponentialBackoff(minWait, maxWait time.Duration, attempt int) time.Duration {
+	wait := minWait
+	for i := 0; i < attempt && wait < maxWait; i++ {
+		wait *= 2
+	}
+	wait = min(wait, maxWait)
+	if wait <= 0 {
+		return 0
+	}
+	return wait/2 + Jitter(wait/2)
+}
+
+// Jitter returns a random duration in [0, limit).
+func Jitter(limit time.Duration) time.Duration {
+	if limit <= 0 {
+		return 0
+	}
+	return rand.N(limit)
+}

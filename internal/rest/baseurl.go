@@ -1,0 +1,49 @@
+package rest
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// ParseBaseURL parses raw as an API base URL. The scheme must be https,
+// except for loopback hosts (127.0.0.0/8, ::1 and localhost), which may use
+// http so that tests and local fakes work. User info, a query and a fragment
+// are rejected, and a trailing slash is removed.
+func ParseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, fmt.Errorf("invalid base URL: %w", err)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("invalid base URL %q: missing host", raw)
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("invalid base URL: user info is not allowed, pass credentials separately")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("invalid base URL %q: query and fragment are not allowed", raw)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !IsLoopback(u.Hostname()) {
+			return nil, fmt.Errorf("invalid base URL %q: http is allowed only for loopback hosts, use https", raw)
+		}
+	default:
+		return nil, fmt.Errorf("invalid base URL %q: scheme must be https", raw)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+// IsLoopback reports whether host is localhost or a loopback IP address.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
