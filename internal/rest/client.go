@@ -266,6 +266,10 @@ func (c *Client) logAttempt(_ retryablehttp.Logger, req *http.Request, attempt i
 }
 
 func (c *Client) logResponse(_ retryablehttp.Logger, resp *http.Response) {
+	if resp.Request == nil {
+		// Custom transports, such as test doubles, may leave Request unset.
+		return
+	}
 	level := slog.LevelDebug
 	if resp.StatusCode >= 400 {
 		level = slog.LevelWarn
