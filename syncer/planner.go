@@ -461,7 +461,7 @@ func (p *planner) sortPlan() {
 		return cmp.Or(strings.Compare(a.EmployeeID, b.EmployeeID), strings.Compare(a.Code, b.Code))
 	})
 	slices.SortStableFunc(p.plan.Issues, func(a, b Issue) int {
-		return cmp.Or(strings.Compare(string(b.Severity), string(a.Severity)), strings.Compare(a.Code, b.Code), strings.Compare(a.Field, b.Field))
+		return cmp.Or(strings.Compare(string(a.Severity), string(b.Severity)), strings.Compare(a.Code, b.Code), strings.Compare(a.Field, b.Field))
 	})
 }
 
