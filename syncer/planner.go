@@ -80,8 +80,8 @@ func (s *Syncer) buildPlan(id string, in planInput) *Plan {
 	p.resolveManagers()
 	p.collectChanges()
 	p.deactivateMissing()
-	p.sortPlan()
 	p.applyGuard()
+	p.sortPlan()
 	return p.plan
 }
 
