@@ -14,7 +14,7 @@ import (
 
 // Apply writes the changes of plan to the target and reports the outcome
 // of each. It runs creates first (managers before their reports), then
-// updates and reactivations, then manager links that Qooper refused while
+// updates and reactivations, then manager links that Qooper rejected while
 // another change was pending, then deactivations. Changes of one phase run
 // concurrently. One failed change never stops the others, except a
 // rejection of the target's credentials or permission, which stops the run.
@@ -89,7 +89,7 @@ type applyRun struct {
 	mu sync.Mutex
 	// created maps the employee id of each created user to its Qooper id.
 	created map[string]string
-	// pending holds the patches that Qooper refused with 422 while they set
+	// pending contains the patches that Qooper rejected with 422 while they set
 	// a manager; the manager phase sends them again.
 	pending  map[int]qooper.UserFields
 	attempts []bool

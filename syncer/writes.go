@@ -95,7 +95,7 @@ func (r *applyRun) update(ctx context.Context, i int) {
 	}
 	if _, err := r.s.target.UpdateUser(ctx, c.UserID, fields); err != nil {
 		if fields.ManagerID.IsSet() && isUnprocessable(err) {
-			// Qooper refuses a link that would close a reporting cycle
+			// Qooper rejects a link that would close a reporting cycle
 			// with a link another change is about to replace. The
 			// manager phase sends it again once the others are done.
 			r.mu.Lock()
@@ -120,7 +120,7 @@ func isUnprocessable(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnprocessableEntity
 }
 
-// retryManagerLinks sends the patches that Qooper refused with 422 again,
+// retryManagerLinks sends the patches that Qooper rejected with 422 again,
 // in rounds, for as long as a round makes progress.
 func (r *applyRun) retryManagerLinks(ctx context.Context) {
 	for len(r.pending) > 0 && ctx.Err() == nil {
