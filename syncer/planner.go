@@ -231,7 +231,19 @@ func (p *planner) matchUsers() {
 			p.matchedUsers[u.ID] = true
 		}
 	}
-	for _, pr := range p.order {
+	// Active employees adopt first, so that a former employee whose address
+	// was given to a new hire never takes the new hire's user.
+	byStatus := slices.Clone(p.order)
+	slices.SortStableFunc(byStatus, func(a, b *person) int {
+		switch {
+		case a.active == b.active:
+			return 0
+		case a.active:
+			return -1
+		}
+		return 1
+	})
+	for _, pr := range byStatus {
 		if pr.failed {
 			continue
 		}

@@ -814,3 +814,24 @@ func TestPlanFailsWhenSourceUnreadable(t *testing.T) {
 
 	require.ErrorIs(t, err, boom)
 }
+
+func TestPlanActiveEmployeeAdoptsBeforeFormerOne(t *testing.T) {
+	t.Parallel()
+	unmanaged := &qooper.User{Email: "sam.lee@example.com", FirstName: "Sam", LastName: "Lee"}
+	dst := newMemTarget(unmanaged)
+	src := &fakeSource{records: []mapping.Record{
+		employee("1001", "Sam", "Lee").inactive("2020-01-31"),
+		employee("1002", "Sam", "Lee"),
+	}}
+	s := newTestSyncer(t, src, dst)
+
+	plan, err := s.Plan(t.Context())
+	require.NoError(t, err)
+
+	assert.Empty(t, plan.Failures)
+	c := changeFor(plan, "1002")
+	require.NotNil(t, c)
+	assert.True(t, c.Adopt)
+	assert.Equal(t, unmanaged.ID, c.UserID)
+	assert.Nil(t, changeFor(plan, "1001"))
+}
