@@ -66,8 +66,8 @@ func WithToken(token string) Option {
 	return func(s *Server) { s.token = token }
 }
 
-// WithForbiddenToken makes the server answer every request that carries
-// token with 403 forbidden, as for a token without the users scope.
+// WithForbiddenToken makes the server respond with 403 forbidden to every
+// request that carries token, as for a token without the users scope.
 func WithForbiddenToken(token string) Option {
 	return func(s *Server) { s.forbidden[token] = true }
 }
@@ -159,8 +159,8 @@ func (s *Server) SetLatency(d time.Duration) {
 	s.latency = d
 }
 
-// response is what a handler produces. ServeHTTP writes it, or closes the
-// connection without a response when drop is set.
+// response is the status, headers and body that a handler produces.
+// ServeHTTP writes it, or closes the connection instead when drop is set.
 type response struct {
 	status int
 	header http.Header
