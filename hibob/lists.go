@@ -40,7 +40,8 @@ func (item *ListItem) Label() string {
 	return item.Name
 }
 
-// UnmarshalJSON decodes an item whose id is a number or text.
+// UnmarshalJSON decodes an item whose id is a number or text. An empty
+// children array decodes as nil.
 func (item *ListItem) UnmarshalJSON(data []byte) error {
 	var raw struct {
 		ID       json.RawMessage `json:"id"`
@@ -57,7 +58,9 @@ func (item *ListItem) UnmarshalJSON(data []byte) error {
 		Value:    rawText(raw.Value),
 		Name:     rawText(raw.Name),
 		Archived: rawText(raw.Archived) == "true",
-		Children: raw.Children,
+	}
+	if len(raw.Children) > 0 {
+		item.Children = raw.Children
 	}
 	return nil
 }
