@@ -37,15 +37,15 @@ var retryStatuses = []int{
 	http.StatusGatewayTimeout,
 }
 
-// RetryPolicy says how often and how long a Client waits before it sends a
-// request again.
+// RetryPolicy sets how often a Client sends a request again, and how long
+// it waits before each retry.
 type RetryPolicy struct {
 	// MaxRetries is the number of retries after the first attempt. Zero
 	// disables retries.
 	MaxRetries int
 	// MinWait and MaxWait bound the jittered exponential backoff.
 	MinWait, MaxWait time.Duration
-	// MaxRetryAfter caps a wait that the server asks for in Retry-After.
+	// MaxRetryAfter caps the wait that the server requests in Retry-After.
 	// Zero means no cap.
 	MaxRetryAfter time.Duration
 }

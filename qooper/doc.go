@@ -38,11 +38,11 @@
 // # Errors
 //
 // A response with a status of 400 or more is returned as an *APIError,
-// decoded from the application/problem+json body: the status, the API's
-// error code (such as CodeUniqueness), the title, field errors, the
-// conflicting user's id for a 409 and the request id from X-Request-Id. A
-// body that is empty or not JSON still yields an *APIError with the status
-// and request id. Use errors.As to read it, and errors.Is with the
+// decoded from the application/problem+json body. It carries the status,
+// the API's error code (such as CodeUniqueness), the title and the field
+// errors. A 409 also names the conflicting user, and the request id comes
+// from X-Request-Id. A body that is empty or not JSON still yields an
+// *APIError with the status and request id. Use errors.As to read it, and errors.Is with the
 // sentinels ErrNotFound, ErrConflict, ErrUnauthorized, ErrForbidden,
 // ErrRateLimited, ErrVersionMismatch, ErrSuspended, ErrIdempotencyMismatch
 // and ErrInvalid to branch on it. UserFields.Validate returns a

@@ -15,8 +15,8 @@ import (
 	"github.com/qooper/hrsync/qooper/qoopertest"
 )
 
-// mockBaseURL is the base URL of clients whose requests httpmock answers
-// in process; nothing is sent to this host.
+// mockBaseURL is the base URL of clients whose requests httpmock serves in
+// process, so nothing is sent to this host.
 const mockBaseURL = "https://api.example-qooper.test/v1"
 
 const mockToken = "test-token-9f8e7d"
@@ -60,8 +60,7 @@ type sentRequest struct {
 	Body   string
 }
 
-// recorder answers every request with a fixed response and keeps the
-// requests.
+// recorder keeps every request it receives and returns a fixed response.
 type recorder struct {
 	mu       sync.Mutex
 	requests []sentRequest
@@ -101,8 +100,8 @@ func (r *recorder) sent() []sentRequest {
 	return append([]sentRequest(nil), r.requests...)
 }
 
-// sequence answers the requests in turn with the given responders and
-// repeats the last one.
+// sequence passes each request to the next responder in turn, and every
+// request after the last responder to the last one.
 func sequence(responders ...httpmock.Responder) httpmock.Responder {
 	var mu sync.Mutex
 	next := 0

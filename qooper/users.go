@@ -314,7 +314,7 @@ func (c *Client) UpdateUser(ctx context.Context, id string, fields UserFields, o
 // it is.
 func formatIfMatch(value string) string {
 	value = strings.TrimSpace(value)
-	if value == "*" || strings.HasPrefix(value, `"`) {
+	if value == "*" || strings.HasPrefix(value, `"`) || strings.HasPrefix(value, `W/"`) {
 		return value
 	}
 	return strconv.Quote(value)

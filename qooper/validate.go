@@ -55,7 +55,7 @@ func (e *ValidationError) Error() string {
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
 
 // Code returns CodeInvalidRequest when a field is unknown, read-only or of
-// the wrong shape, and CodeInvalidValue otherwise. A server answers with
+// the wrong shape, and CodeInvalidValue otherwise. A server responds with
 // this code and status 400.
 func (e *ValidationError) Code() string {
 	for _, fieldErr := range e.Errors {

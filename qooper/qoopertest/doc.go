@@ -16,8 +16,8 @@
 //	client, err := qooper.NewClient(srv.URL(), srv.Token())
 //
 // Tests seed and inspect state with PutUser, Users, User and SuspendUser,
-// read the request log with Requests, and inject failures with
-// InjectFault (5xx or proxy pages for matching requests), DropNextCreates
-// (commit a create, then close the connection without a response) and
-// SetLatency.
+// and read the request log with Requests. They inject failures with
+// InjectFault, which fails matching requests with a 5xx or a proxy page.
+// DropNextCreates commits a create and then closes the connection without
+// a response, and SetLatency delays every response.
 package qoopertest

@@ -9,11 +9,11 @@ import (
 )
 
 // takeToken takes one request from the bucket of key and returns whether
-// the request is allowed, with the rate-limit headers for the response:
+// the request is allowed, with the rate-limit headers for the response.
 // RateLimit-Limit is the bucket size, RateLimit-Remaining the requests left
-// and RateLimit-Reset the whole seconds until the bucket is full. A refused
-// request also gets Retry-After, the whole seconds until one more request
-// is allowed, at least 1. The caller holds s.mu.
+// and RateLimit-Reset the whole seconds until the bucket is full. A
+// rejected request also gets Retry-After, the whole seconds until one more
+// request is allowed, at least 1. The caller holds s.mu.
 func (s *Server) takeToken(key string) (bool, http.Header) {
 	header := http.Header{}
 	header.Set("RateLimit-Limit", strconv.Itoa(s.burst))

@@ -73,8 +73,9 @@ func WithForbiddenToken(token string) Option {
 }
 
 // WithRateLimit sets the token bucket of each API token: limit requests per
-// second with bursts of burst. rate.Inf disables the limit. The default is
-// the documented 10 per second with bursts of 20.
+// second with bursts of burst. Requests without a valid token share one
+// more bucket. rate.Inf disables the limit. The default is the documented
+// 10 per second with bursts of 20.
 func WithRateLimit(limit rate.Limit, burst int) Option {
 	return func(s *Server) { s.limit, s.burst = limit, max(burst, 1) }
 }
