@@ -293,8 +293,19 @@ func parseDigits(s string) (int, bool) {
 	return n, true
 }
 
+// daysIn returns the number of days in a month of the proleptic Gregorian
+// calendar.
 func daysIn(month time.Month, year int) int {
-	return time.Date(year, month+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	switch month {
+	case time.February:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
 }
 
 // format renders the date with a Go time layout. The date is placed at

@@ -149,3 +149,13 @@ func TestIsJSONNumber(t *testing.T) {
 		assert.False(t, isJSONNumber(s), s)
 	}
 }
+func TestDaysInMatchesTime(t *testing.T) {
+	for year := 1; year <= 2500; year++ {
+		for month := time.January; month <= time.December; month++ {
+			want := time.Date(year, month+1, 0, 0, 0, 0, 0, time.UTC).Day()
+			if got := daysIn(month, year); got != want {
+				t.Fatalf("daysIn(%v, %d) = %d, want %d", month, year, got, want)
+			}
+		}
+	}
+}
