@@ -35,6 +35,26 @@
 // an ETag. UpdateOptions.IfMatch makes an update apply only to a known
 // version.
 //
+// A hire, a change that clears a field, and a leaver look like this:
+//
+//	user, err := client.CreateUser(ctx, qooper.UserFields{
+//		ExternalID: qooper.Set("1042"),
+//		Email:      qooper.Set("ada.lovelace@example.com"),
+//		FirstName:  qooper.Set("Ada"),
+//		LastName:   qooper.Set("Lovelace"),
+//		JobTitle:   qooper.Set("Engineer"),
+//	}, &qooper.CreateOptions{IdempotencyKey: "hire-1042"})
+//	if err != nil {
+//		return err
+//	}
+//	user, err = client.UpdateUser(ctx, user.ID, qooper.UserFields{
+//		JobTitle: qooper.Null[string](), // clears the job title
+//	}, &qooper.UpdateOptions{IfMatch: user.ETag()})
+//	if err != nil {
+//		return err
+//	}
+//	user, err = client.DeactivateUser(ctx, user.ID, &qooper.DeactivateOptions{Reason: "terminated"})
+//
 // # Errors
 //
 // A response with a status of 400 or more is returned as an *APIError,

@@ -67,3 +67,56 @@ func Example() {
 	// deactivated: deactivated version 3
 	// second create: 409 uniqueness true true
 }
+
+// The example lists the active users page by page, two at a time.
+func ExampleClient_AllUsers() {
+	srv := qoopertest.NewServer()
+	defer srv.Close()
+	for _, name := range []string{"ada", "grace", "alan"} {
+		if _, err := srv.PutUser(qooper.User{Email: name + "@example.com", FirstName: name, LastName: "Test"}); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	client, err := qooper.NewClient(srv.URL(), srv.Token())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	opts := &qooper.ListOptions{Limit: 2, Statuses: []qooper.Status{qooper.StatusActive}}
+	for user, err := range client.AllUsers(context.Background(), opts) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(user.Email)
+	}
+	// Output:
+	// ada@example.com
+	// grace@example.com
+	// alan@example.com
+}
+
+// The example looks a user up by email, which matches regardless of case.
+func ExampleClient_FindUserByEmail() {
+	srv := qoopertest.NewServer()
+	defer srv.Close()
+	if _, err := srv.PutUser(qooper.User{Email: "ada@example.com", FirstName: "Ada", LastName: "Lovelace"}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	client, err := qooper.NewClient(srv.URL(), srv.Token())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	user, err := client.FindUserByEmail(context.Background(), "ADA@example.com")
+	fmt.Println(user.FirstName, err)
+	_, err = client.FindUserByEmail(context.Background(), "nobody@example.com")
+	fmt.Println(errors.Is(err, qooper.ErrNotFound))
+	// Output:
+	// Ada <nil>
+	// true
+}
