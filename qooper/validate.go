@@ -10,14 +10,17 @@ import (
 	"unicode/utf8"
 )
 
-// Limits of the user fields.
+// Limits of the user fields. Lengths count Unicode code points.
 const (
-	MaxEmailLength           = 254
-	MaxNameLength            = 100
-	MaxTextLength            = 200
-	MaxExternalIDLength      = 255
-	MaxCustomAttributes      = 50
-	MaxCustomAttributeKeyLen = 64
+	MaxEmailLength = 254
+	// MaxNameLength applies to firstName and lastName after trimming.
+	MaxNameLength = 100
+	// MaxTextLength applies to displayName, jobTitle, department, location
+	// and employeeNumber.
+	MaxTextLength               = 200
+	MaxExternalIDLength         = 255
+	MaxCustomAttributes         = 50
+	MaxCustomAttributeKeyLength = 64
 )
 
 // FieldError describes one rejected field. Field is the JSON name, such as
@@ -243,7 +246,7 @@ func checkCustomAttributes(attributes map[string]any, clear bool) []FieldError {
 		if !IsCustomAttributeKey(key) {
 			problems = append(problems, FieldError{
 				Field: "customAttributes." + key, Code: CodeInvalidValue,
-				Message: fmt.Sprintf("key must be 1 to %d characters from A-Z, a-z, 0-9, '_', '.' and '-'", MaxCustomAttributeKeyLen),
+				Message: fmt.Sprintf("key must be 1 to %d characters from A-Z, a-z, 0-9, '_', '.' and '-'", MaxCustomAttributeKeyLength),
 			})
 			continue
 		}
@@ -260,7 +263,7 @@ func checkCustomAttributes(attributes map[string]any, clear bool) []FieldError {
 // IsCustomAttributeKey reports whether key is 1 to 64 characters from
 // [A-Za-z0-9_.-].
 func IsCustomAttributeKey(key string) bool {
-	if key == "" || len(key) > MaxCustomAttributeKeyLen {
+	if key == "" || len(key) > MaxCustomAttributeKeyLength {
 		return false
 	}
 	for i := 0; i < len(key); i++ {
