@@ -262,7 +262,11 @@ func (s *Server) valueOf(record map[string]any, field *hibob.FieldMetadata, path
 	if len(path) >= 2 && path[0] == "work" && path[1] == "reportsTo" {
 		manager, _ := getPath(record, []string{"work", "manager"})
 		reportsTo := s.reportsTo(textOf(manager))
-		if len(path) == 2 || reportsTo == nil {
+		if reportsTo == nil {
+			// An untyped nil, so that the field counts as null.
+			return nil
+		}
+		if len(path) == 2 {
 			return reportsTo
 		}
 		value, _ := getPath(reportsTo, path[2:])
