@@ -3,9 +3,11 @@ package mapping
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -353,9 +355,11 @@ const (
 
 // mapTransform replaces values by a lookup table.
 type mapTransform struct {
-	values     map[string]any
-	unmatched  string
-	ignoreCase bool
+	values    map[string]any
+	unmatched string
+	// folded indexes the values by foldCase of their key when case is
+	// ignored, and is nil otherwise.
+	folded map[string]any
 }
 
 func newMapTransform(args Args) (Transform, error) {
@@ -386,16 +390,20 @@ func newMapTransform(args Args) (Transform, error) {
 	if err != nil {
 		return nil, err
 	}
+	t := mapTransform{values: values, unmatched: unmatched}
 	if ignoreCase {
-		for a := range values {
-			for b := range values {
-				if a < b && strings.EqualFold(a, b) {
-					return nil, fmt.Errorf("values %q and %q are the same key when case is ignored", a, b)
-				}
+		t.folded = make(map[string]any, len(values))
+		firstKey := make(map[string]string, len(values))
+		for _, key := range slices.Sorted(maps.Keys(values)) {
+			folded := foldCase(key)
+			if other, ok := firstKey[folded]; ok {
+				return nil, fmt.Errorf("values %q and %q are the same key when case is ignored", other, key)
 			}
+			firstKey[folded] = key
+			t.folded[folded] = values[key]
 		}
 	}
-	return mapTransform{values: values, unmatched: unmatched, ignoreCase: ignoreCase}, nil
+	return t, nil
 }
 
 // Apply looks up text, and numbers and booleans rendered as text. Null
@@ -411,11 +419,9 @@ func (t mapTransform) Apply(v any, _ Env) (Value, error) {
 	if out, ok := t.values[key]; ok {
 		return known(out), nil
 	}
-	if t.ignoreCase {
-		for k, out := range t.values {
-			if strings.EqualFold(k, key) {
-				return known(out), nil
-			}
+	if t.folded != nil {
+		if out, ok := t.folded[foldCase(key)]; ok {
+			return known(out), nil
 		}
 	}
 	switch t.unmatched {
@@ -528,6 +534,20 @@ func (employeeIDTransform) Apply(v any, _ Env) (Value, error) {
 		return Value{}, err
 	}
 	return known(s), nil
+}
+
+// foldCase maps s to one canonical form per Unicode simple case folding
+// class, so that foldCase(a) == foldCase(b) exactly when
+// strings.EqualFold(a, b).
+func foldCase(s string) string { return strings.Map(minFold, s) }
+
+// minFold returns the smallest rune that folds to the same class as r.
+func minFold(r rune) rune {
+	smallest := r
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		smallest = min(smallest, f)
+	}
+	return smallest
 }
 
 // quoteShort quotes s for an error message, cut to 64 bytes.

@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -265,4 +266,25 @@ func TestQuoteShortCutsAtRune(t *testing.T) {
 	got := quoteShort(long)
 
 	assert.Equal(t, `"`+long[:64]+`"…`, got)
+}
+
+func TestFoldCaseMatchesEqualFold(t *testing.T) {
+	words := []string{"active", "ACTIVE", "Active", "k", "K", "\u212a", "s", "S", "ſ", "ß", "ẞ", "Σ", "σ", "ς", "Ǆ", "ǅ", "ǆ", "İ", "i", "ı", ""}
+	for _, a := range words {
+		for _, b := range words {
+			assert.Equal(t, strings.EqualFold(a, b), foldCase(a) == foldCase(b), "%q and %q", a, b)
+		}
+	}
+}
+
+func TestMapIgnoreCaseUsesFolding(t *testing.T) {
+	transform, err := NewRegistry().build(TransformSpec{Name: "map", Args: Args{
+		"values": map[string]any{"Kelvin": "K"}, "ignoreCase": true, "unmatched": "error",
+	}})
+	require.NoError(t, err)
+
+	got, err := transform.Apply("\u212aELVIN", Env{})
+
+	require.NoError(t, err)
+	assert.Equal(t, known("K"), got)
 }
