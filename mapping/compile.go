@@ -223,16 +223,16 @@ func mergeRules(spec Spec) ([]RuleSpec, []int, []error) {
 		}
 	}
 
-	kept := effective[:0]
-	keptOrigins := origins[:0]
+	merged := effective[:0]
+	mergedOrigins := origins[:0]
 	for i, rs := range effective {
 		if i < len(removed) && removed[i] {
 			continue
 		}
-		kept = append(kept, rs)
-		keptOrigins = append(keptOrigins, origins[i])
+		merged = append(merged, rs)
+		mergedOrigins = append(mergedOrigins, origins[i])
 	}
-	return kept, keptOrigins, errs
+	return merged, mergedOrigins, errs
 }
 
 func (r *Registry) compileRule(rs RuleSpec) (rule, error) {

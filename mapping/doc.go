@@ -58,7 +58,7 @@
 //     time zone. Any other form, including HiBob's human-readable dates, is
 //     an ErrInvalidDate field error.
 //   - Wrong types, such as an object where text is expected or a number for
-//     an email, are ErrInvalidType field errors. Map never panics on a value.
+//     an email, are ErrInvalidType field errors rather than panics.
 //
 // Emails are trimmed but not otherwise checked: the sync engine validates
 // them against Qooper's rules and compares them case-insensitively.

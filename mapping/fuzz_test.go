@@ -69,7 +69,7 @@ func FuzzParseJSON(f *testing.F) {
 		}
 		reencoded, err := json.Marshal(again)
 		if err != nil {
-			t.Fatalf("second marshal: %v", err)
+			t.Fatalf("marshal of the reparsed mapping failed: %v", err)
 		}
 		if !bytes.Equal(encoded, reencoded) {
 			t.Fatalf("JSON form is not stable:\n%s\n%s", encoded, reencoded)
@@ -109,7 +109,7 @@ func checkMappedValue(t *testing.T, target string, v Value) {
 			t.Fatalf("%s: date %q is not YYYY-MM-DD", target, x)
 		}
 		if kind == kindStatus && x != StatusActive && x != StatusInactive {
-			t.Fatalf("%s: status %q", target, x)
+			t.Fatalf("%s: status %q is neither active nor inactive", target, x)
 		}
 	case float64, bool:
 		if kind != kindCustom {

@@ -12,7 +12,7 @@ type ListItem struct {
 }
 
 // AddList stores the items of a named list, children included at any depth,
-// under name. Archived items belong in items too, so that old values still
+// under name. Like any map write, it panics on a nil Lists. Archived items belong in items too, so that old values still
 // resolve. Items added earlier under the same name are kept, and a later
 // item with the same id replaces an earlier one.
 func (l Lists) AddList(name string, items []ListItem) {

@@ -112,8 +112,8 @@ func runSteps(steps []step, v any, env Env) (any, bool, error) {
 	return v, true, nil
 }
 
-// trimInput trims source text and turns blank text into null, so that every
-// transform sees HiBob's empty strings as null.
+// trimInput trims source text and turns blank text into null, so that
+// transforms receive HiBob's empty strings as null.
 func trimInput(v any) any {
 	s, ok := v.(string)
 	if !ok {
@@ -130,9 +130,9 @@ func trimInput(v any) any {
 }
 
 // finalize checks a rule's result against the target kind and converts it
-// to the form of Value.V: control characters in text become spaces,
-// surrounding white space is trimmed, blank text becomes null, dates keep
-// YYYY-MM-DD and numbers become text, or float64 for a custom attribute.
+// to the form of Value.V. Control characters in text become spaces, text is
+// trimmed, and blank text becomes null. Dates keep YYYY-MM-DD. Numbers
+// become text, or float64 for a custom attribute.
 func finalize(kind targetKind, v any) (any, error) {
 	switch x := v.(type) {
 	case nil:

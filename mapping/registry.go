@@ -10,7 +10,8 @@ import (
 	"sync"
 )
 
-// Env is what a transform may read besides its input value.
+// Env is the record being mapped and the named lists, which a transform may
+// read besides its input value.
 type Env struct {
 	// Record is the record being mapped.
 	Record Record

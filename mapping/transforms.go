@@ -377,6 +377,7 @@ func newMapTransform(args Args) (Transform, error) {
 		}
 		values[key] = v
 	}
+
 	unmatched, err := args.OptionalText("unmatched", unmatchedKeep)
 	if err != nil {
 		return nil, err
@@ -390,6 +391,7 @@ func newMapTransform(args Args) (Transform, error) {
 	if err != nil {
 		return nil, err
 	}
+
 	t := mapTransform{values: values, unmatched: unmatched}
 	if ignoreCase {
 		t.folded = make(map[string]any, len(values))
@@ -448,8 +450,8 @@ func newJoinTransform(args Args) (Transform, error) {
 	return joinTransform{separator: separator}, nil
 }
 
-// Apply joins an array, skipping null and blank elements; an array with no
-// other elements becomes null. Other values pass through unchanged.
+// Apply joins an array, skipping null and blank elements, and returns null
+// when no element is left. Other values pass through unchanged.
 func (t joinTransform) Apply(v any, _ Env) (Value, error) {
 	items, ok := v.([]any)
 	if !ok {
