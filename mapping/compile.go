@@ -134,12 +134,15 @@ type step struct {
 }
 
 // Compile checks a spec and compiles it with the registry's transforms. The
-// error joins every problem found; each names the rule (*RuleError) or scope
-// filter (*FilterError) at fault.
+// error joins every problem found, and names the rule (*RuleError) or scope
+// filter (*FilterError) at fault where there is one.
 func (r *Registry) Compile(spec Spec) (*Mapping, error) {
 	spec = cloneSpec(spec)
 	if spec.Version != SpecVersion {
 		return nil, fmt.Errorf("mapping: version is %d, want %d", spec.Version, SpecVersion)
+	}
+	if spec.Extends != "" && spec.Extends != ExtendsDefault {
+		return nil, fmt.Errorf("mapping: extends is %q, want %q or nothing", spec.Extends, ExtendsDefault)
 	}
 	effective, origins, errs := mergeRules(spec)
 
@@ -184,12 +187,8 @@ func (r *Registry) Compile(spec Spec) (*Mapping, error) {
 // unchanged base rule), and the errors found.
 func mergeRules(spec Spec) ([]RuleSpec, []int, []error) {
 	var base []RuleSpec
-	switch spec.Extends {
-	case "":
-	case ExtendsDefault:
+	if spec.Extends == ExtendsDefault {
 		base = defaultRules()
-	default:
-		return nil, nil, []error{fmt.Errorf("mapping: extends is %q, want %q or nothing", spec.Extends, ExtendsDefault)}
 	}
 
 	var errs []error

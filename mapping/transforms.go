@@ -206,14 +206,14 @@ func newDateTransform(args Args) (Transform, error) {
 }
 
 func (t dateTransform) Apply(v any, _ Env) (Value, error) {
-	s, ok := v.(string)
+	input, ok := v.(string)
 	if !ok {
 		if v == nil {
 			return known(nil), nil
 		}
 		return Value{}, invalidType(v, "a civil date as text")
 	}
-	s = strings.TrimSpace(s)
+	s := strings.TrimSpace(input)
 	if s == "" {
 		return known(nil), nil
 	}
@@ -222,7 +222,7 @@ func (t dateTransform) Apply(v any, _ Env) (Value, error) {
 		return Value{}, err
 	}
 	if t.layout == civilDateLayout {
-		if len(s) == 10 {
+		if len(input) == 10 {
 			return known(v), nil // already YYYY-MM-DD: reuse v
 		}
 		return known(s[:10]), nil

@@ -288,3 +288,13 @@ func TestMapIgnoreCaseUsesFolding(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, known("K"), got)
 }
+
+func TestDateTrimsInput(t *testing.T) {
+	transform, err := NewRegistry().build(TransformSpec{Name: "date"})
+	require.NoError(t, err)
+
+	got, err := transform.Apply(" 2023-05-19 ", Env{})
+
+	require.NoError(t, err)
+	assert.Equal(t, known("2023-05-19"), got)
+}
