@@ -101,8 +101,10 @@ func (s *Server) render(u *qooper.User) *qooper.User {
 // emailOwner returns the id of a user other than selfID whose email equals
 // email, compared case-insensitively, or "". The caller holds s.mu.
 func (s *Server) emailOwner(selfID, email string) string {
-	for _, id := range slices.Sorted(maps.Keys(s.users)) {
-		if id != selfID && strings.EqualFold(s.users[id].Email, email) {
+	// Emails are unique, so the first match is the only one and the scan
+	// can skip sorting the keys, which would cost O(n log n) per request.
+	for id, u := range s.users {
+		if id != selfID && strings.EqualFold(u.Email, email) {
 			return id
 		}
 	}
@@ -112,9 +114,8 @@ func (s *Server) emailOwner(selfID, email string) string {
 // externalIDOwner returns the id of a user other than selfID with the
 // external id, or "". The caller holds s.mu.
 func (s *Server) externalIDOwner(selfID, externalID string) string {
-	for _, id := range slices.Sorted(maps.Keys(s.users)) {
-		other := s.users[id].ExternalID
-		if id != selfID && other != nil && *other == externalID {
+	for id, u := range s.users {
+		if id != selfID && u.ExternalID != nil && *u.ExternalID == externalID {
 			return id
 		}
 	}
