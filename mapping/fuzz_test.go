@@ -45,7 +45,9 @@ func fuzzLists(input string) Lists {
 
 // FuzzParseJSON checks that any document either fails to parse or
 // compiles to a mapping whose JSON form parses back to the same JSON, and
-// that mapping a record with it never panics.
+// that mapping a record with it never panics. Each input is tried as a
+// whole document and as one rule of a document that extends the default,
+// because random changes to a whole document rarely leave it valid.
 func FuzzParseJSON(f *testing.F) {
 	defaultJSON, err := json.Marshal(DefaultSpec())
 	if err != nil {
@@ -53,41 +55,51 @@ func FuzzParseJSON(f *testing.F) {
 	}
 	f.Add(defaultJSON, "2023-05-19")
 	f.Add([]byte(`{"version":1,"extends":"default"}`), "Active")
+	f.Add([]byte(`{"target":"customAttributes.site","source":"work.site","transforms":[{"name":"upper"}]}`), "Wien")
 
 	f.Fuzz(func(t *testing.T, data []byte, input string) {
-		m, err := ParseJSON(data)
-		if err != nil {
-			return
-		}
-		encoded, err := json.Marshal(m)
-		if err != nil {
-			t.Fatalf("compiled mapping does not marshal: %v", err)
-		}
-		again, err := ParseJSON(encoded)
-		if err != nil {
-			t.Fatalf("marshalled mapping does not parse: %v\n%s", err, encoded)
-		}
-		reencoded, err := json.Marshal(again)
-		if err != nil {
-			t.Fatalf("marshal of the reparsed mapping failed: %v", err)
-		}
-		if !bytes.Equal(encoded, reencoded) {
-			t.Fatalf("JSON form is not stable:\n%s\n%s", encoded, reencoded)
-		}
-
-		fields := m.SourceFields()
-		if !slices.IsSorted(fields) || len(slices.Compact(slices.Clone(fields))) != len(fields) {
-			t.Fatalf("SourceFields not sorted and unique: %q", fields)
-		}
-
-		user, err := m.Map(fuzzRecord(input), fuzzLists(input))
-		if err != nil {
-			return
-		}
-		for target, v := range user.Values {
-			checkMappedValue(t, target, v)
-		}
+		checkDocument(t, data, input)
+		rule := append([]byte(`{"version":1,"extends":"default","rules":[`), data...)
+		checkDocument(t, append(rule, "]}"...), input)
 	})
+}
+
+// checkDocument fails the test if data parses but its mapping does not
+// round-trip through JSON, or maps a record to a value of the wrong form.
+func checkDocument(t *testing.T, data []byte, input string) {
+	t.Helper()
+	m, err := ParseJSON(data)
+	if err != nil {
+		return
+	}
+	encoded, err := json.Marshal(m)
+	if err != nil {
+		t.Fatalf("compiled mapping does not marshal: %v", err)
+	}
+	again, err := ParseJSON(encoded)
+	if err != nil {
+		t.Fatalf("marshalled mapping does not parse: %v\n%s", err, encoded)
+	}
+	reencoded, err := json.Marshal(again)
+	if err != nil {
+		t.Fatalf("marshal of the reparsed mapping failed: %v", err)
+	}
+	if !bytes.Equal(encoded, reencoded) {
+		t.Fatalf("JSON form is not stable:\n%s\n%s", encoded, reencoded)
+	}
+
+	fields := m.SourceFields()
+	if !slices.IsSorted(fields) || len(slices.Compact(slices.Clone(fields))) != len(fields) {
+		t.Fatalf("SourceFields not sorted and unique: %q", fields)
+	}
+
+	user, err := m.Map(fuzzRecord(input), fuzzLists(input))
+	if err != nil {
+		return
+	}
+	for target, v := range user.Values {
+		checkMappedValue(t, target, v)
+	}
 }
 
 // checkMappedValue fails the test unless v is a known value of the form
