@@ -48,7 +48,7 @@
 //     the rule's default is not used. A JSON null clears the target.
 //   - Text is trimmed, and blank text is null. Control characters, such as
 //     tabs and line breaks, become spaces and invalid UTF-8 becomes U+FFFD,
-//     so the stored text is always printable. Names also have inner runs of
+//     so mapped text never contains control characters. Names also have inner runs of
 //     white space collapsed to one space by the collapse transform.
 //   - Numbers render in plain decimal notation without an exponent:
 //     json.Number "10" is "10", 1.5e6 is "1500000" and 10.0 is "10". In a

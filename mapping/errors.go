@@ -40,9 +40,9 @@ var (
 )
 
 // FieldError is a failure to map one target field, or to evaluate one scope
-// filter, of one record. Error messages contain field ids, list item ids and
-// value-map keys, but no other source values, because those may be personal
-// data.
+// filter, of one record. The built-in transforms put list item ids and
+// values missing from a value map in their messages, but no other source
+// values, because those may be personal data.
 type FieldError struct {
 	// EmployeeID is the record's id.
 	EmployeeID string
