@@ -78,21 +78,20 @@ func (p *planner) resolveManagers() {
 		if pr.user != nil {
 			current = pr.user.Manager
 		}
-		before := managerRefFromUser(current, usersByID)
 		switch managerID, linked := edges[pr.id]; {
 		case linked:
 			manager := p.people[managerID]
+			if manager.user != nil && current != nil && current.ID == manager.user.ID {
+				continue
+			}
 			after := &ManagerRef{EmployeeID: managerID, Name: manager.name}
 			if manager.user != nil {
 				after.UserID = manager.user.ID
-				if current != nil && current.ID == manager.user.ID {
-					continue
-				}
 			}
-			pr.change.Manager = &ManagerChange{Before: before, After: after}
+			pr.change.Manager = &ManagerChange{Before: managerRefFromUser(current, usersByID), After: after}
 		case clear[pr.id]:
 			if current != nil {
-				pr.change.Manager = &ManagerChange{Before: before}
+				pr.change.Manager = &ManagerChange{Before: managerRefFromUser(current, usersByID)}
 			}
 		}
 	}
@@ -138,12 +137,9 @@ func managerRefFromUser(ref *qooper.ManagerRef, usersByID map[string]*qooper.Use
 // first member. It runs in linear time and never loops, however the edges
 // are shaped.
 func findCycles(edges map[string]string) [][]string {
-	const (
-		unvisited = iota
-		onPath
-		done
-	)
-	state := make(map[string]int8, len(edges))
+	// state is 0 for an unvisited employee, -1 once visited, and the
+	// position in path plus one while on the path being walked.
+	state := make(map[string]int, len(edges))
 	starts := make([]string, 0, len(edges))
 	for id := range edges {
 		starts = append(starts, id)
@@ -151,26 +147,26 @@ func findCycles(edges map[string]string) [][]string {
 	slices.Sort(starts)
 
 	var cycles [][]string
+	var path []string
 	for _, start := range starts {
-		if state[start] != unvisited {
+		if state[start] != 0 {
 			continue
 		}
-		var path []string
-		position := make(map[string]int)
+		path = path[:0]
 		node := start
 		for {
-			if state[node] == onPath {
-				cycle := slices.Clone(path[position[node]:])
+			mark := state[node]
+			if mark > 0 {
+				cycle := slices.Clone(path[mark-1:])
 				slices.Sort(cycle)
 				cycles = append(cycles, cycle)
 				break
 			}
-			if state[node] == done {
+			if mark < 0 {
 				break
 			}
-			state[node] = onPath
-			position[node] = len(path)
 			path = append(path, node)
+			state[node] = len(path)
 			next, ok := edges[node]
 			if !ok {
 				break
@@ -178,7 +174,7 @@ func findCycles(edges map[string]string) [][]string {
 			node = next
 		}
 		for _, id := range path {
-			state[id] = done
+			state[id] = -1
 		}
 	}
 	slices.SortFunc(cycles, func(a, b []string) int { return strings.Compare(a[0], b[0]) })
