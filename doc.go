@@ -53,8 +53,8 @@
 //	}
 //
 // Plan reads both sides and writes nothing. Print the plan, or save it as
-// JSON, to review a dry run. Apply writes the changes of the plan and returns a
-// report with one outcome per change:
+// JSON, to review a dry run. Apply writes the changes of the plan and
+// returns a report with one outcome per change:
 //
 //	plan, err := s.Plan(ctx)
 //	if err != nil {
