@@ -236,6 +236,9 @@ func syncJob(clients *services.Clients, mapper mapping.Mapper, location *time.Lo
 			return errors.New(clients.Describe(err))
 		}
 		report, err := s.Apply(ctx, plan)
+		if report == nil {
+			return errors.New(clients.Describe(err))
+		}
 		if report.Stopped != "" || errors.Is(err, syncer.ErrStopped) {
 			return errors.New("run stopped: " + clients.Describe(err))
 		}

@@ -16,7 +16,7 @@ import (
 
 // syncOnce plans a run and prints the plan. Unless dryRun is set, it then
 // applies the plan and prints the report. The error is Plan's, or Apply's
-// joined change errors.
+// joined change errors. The plan is nil when the run could not start.
 func syncOnce(ctx context.Context, s *syncer.Syncer, dryRun bool, stdout io.Writer) (*syncer.Plan, *syncer.Report, error) {
 	plan, err := s.Plan(ctx)
 	if err != nil {
@@ -32,6 +32,9 @@ func syncOnce(ctx context.Context, s *syncer.Syncer, dryRun bool, stdout io.Writ
 	}
 
 	report, err := s.Apply(ctx, plan)
+	if report == nil {
+		return nil, nil, err
+	}
 	if writeErr := report.WriteText(stdout); writeErr != nil {
 		return plan, report, errors.Join(err, fmt.Errorf("write the report: %w", writeErr))
 	}
