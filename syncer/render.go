@@ -96,8 +96,9 @@ func writeIssues(b *bytes.Buffer, issues []Issue) {
 	}
 }
 
-// personLabel returns "Name  (3332…)": the name and an abbreviated
-// employee id.
+// personLabel returns "Name  (3332883884017713938)": the name and the
+// employee id. The id is shown whole because HiBob ids of one company
+// share their leading digits.
 func personLabel(name, employeeID string) string {
 	if name == "" {
 		name = "(no name)"
@@ -105,16 +106,7 @@ func personLabel(name, employeeID string) string {
 	if employeeID == "" {
 		return name
 	}
-	return name + "  (" + abbreviate(employeeID) + ")"
-}
-
-// abbreviate shortens a long id to its first four characters and an
-// ellipsis. The full id is in the JSON form.
-func abbreviate(id string) string {
-	if len(id) <= 8 {
-		return id
-	}
-	return id[:4] + "…"
+	return name + "  (" + employeeID + ")"
 }
 
 func formatValue(v any) string {
@@ -139,9 +131,9 @@ func formatManager(ref *ManagerRef) string {
 		id = ref.UserID
 	}
 	if ref.Name == "" {
-		return abbreviate(id)
+		return id
 	}
-	return strconv.Quote(ref.Name) + " (" + abbreviate(id) + ")"
+	return strconv.Quote(ref.Name) + " (" + id + ")"
 }
 
 // WriteText writes a summary of the report: counts per action and outcome,
