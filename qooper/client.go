@@ -300,7 +300,7 @@ func (c *Client) rateLimitWait(r *request, err error, attempt int) (time.Duratio
 	if c.retry.MaxRetryAfter > 0 {
 		wait = min(wait, c.retry.MaxRetryAfter)
 	}
-	return wait + rest.Jitter(wait/10+time.Millisecond), true
+	return rest.AddJitter(wait), true
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

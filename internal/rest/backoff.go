@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -12,10 +13,14 @@ import (
 // Retry-After (seconds or an HTTP date), else from X-RateLimit-Reset. HiBob
 // is reported to send X-RateLimit-Reset as a Unix time in seconds; a small
 // value is read as a number of seconds and a very large one as Unix
-// milliseconds, so that any of the three forms works.
+// milliseconds, so that any of the three forms works. A wait too long for
+// a time.Duration is returned as the longest one.
 func ServerWait(h http.Header, now time.Time) (time.Duration, bool) {
 	if value := strings.TrimSpace(h.Get("Retry-After")); value != "" {
 		if seconds, err := strconv.ParseFloat(value, 64); err == nil && seconds >= 0 {
+			if seconds >= math.MaxInt64/float64(time.Second) {
+				return math.MaxInt64, true
+			}
 			return time.Duration(seconds * float64(time.Second)), true
 		}
 		if at, err := http.ParseTime(value); err == nil {
@@ -45,6 +50,10 @@ func ServerWait(h http.Header, now time.Time) (time.Duration, bool) {
 func ExponentialBackoff(minWait, maxWait time.Duration, attempt int) time.Duration {
 	wait := minWait
 	for i := 0; i < attempt && wait < maxWait; i++ {
+		if wait > maxWait/2 {
+			wait = maxWait // doubling would pass maxWait or overflow
+			break
+		}
 		wait *= 2
 	}
 	wait = min(wait, maxWait)
@@ -52,6 +61,17 @@ func ExponentialBackoff(minWait, maxWait time.Duration, attempt int) time.Durati
 		return 0
 	}
 	return wait/2 + Jitter(wait/2)
+}
+
+// AddJitter returns wait plus a random duration of up to a tenth of wait
+// and one millisecond, which spreads out clients that received the same
+// Retry-After. The sum saturates instead of overflowing.
+func AddJitter(wait time.Duration) time.Duration {
+	jitter := Jitter(wait/10 + time.Millisecond)
+	if wait > math.MaxInt64-jitter {
+		return math.MaxInt64
+	}
+	return wait + jitter
 }
 
 // Jitter returns a random duration in [0, limit).

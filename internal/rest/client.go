@@ -248,7 +248,7 @@ func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http
 			if limit := c.cfg.Retry.MaxRetryAfter; limit > 0 && wait > limit {
 				wait = limit
 			}
-			return wait + Jitter(wait/10+time.Millisecond)
+			return AddJitter(wait)
 		}
 	}
 	return ExponentialBackoff(minWait, maxWait, attempt)
