@@ -69,7 +69,8 @@ type UserPage struct {
 
 // ListUsers returns one page of users, ordered by id. A page may hold fewer
 // than Limit users even when more follow; only an empty NextCursor marks
-// the last page.
+// the last page. A response without a data array, or with a user that is
+// null or has no id, is an error.
 //
 // Qooper API docs: GET /users.
 func (c *Client) ListUsers(ctx context.Context, opts *ListOptions) (*UserPage, error) {
@@ -80,14 +81,17 @@ func (c *Client) ListUsers(ctx context.Context, opts *ListOptions) (*UserPage, e
 	r := &request{method: http.MethodGet, path: "/users", route: "/users", query: query, idempotent: true}
 
 	var body struct {
-		Data       []*User `json:"data"`
-		NextCursor *string `json:"nextCursor"`
+		Data       *[]*User `json:"data"`
+		NextCursor *string  `json:"nextCursor"`
 	}
 	if err := c.do(ctx, r, &body); err != nil {
 		return nil, err
 	}
+	if err := checkUserPage(body.Data); err != nil {
+		return nil, fmt.Errorf("qooper: %s %s: invalid response body: %w", r.method, r.route, err)
+	}
 
-	page := &UserPage{Users: body.Data}
+	page := &UserPage{Users: *body.Data}
 	if page.Users == nil {
 		page.Users = []*User{}
 	}
@@ -95,6 +99,23 @@ func (c *Client) ListUsers(ctx context.Context, opts *ListOptions) (*UserPage, e
 		page.NextCursor = *body.NextCursor
 	}
 	return page, nil
+}
+
+// checkUserPage rejects a page without a data array, or with a user that
+// is null or has no id, which a caller could neither match nor write.
+func checkUserPage(data *[]*User) error {
+	if data == nil {
+		return errors.New("the data array is missing or null")
+	}
+	for i, user := range *data {
+		if user == nil {
+			return fmt.Errorf("user %d of the page is null", i)
+		}
+		if user.ID == "" {
+			return fmt.Errorf("user %d of the page has no id", i)
+		}
+	}
+	return nil
 }
 
 // AllUsers returns an iterator over every user that opts selects, fetching
