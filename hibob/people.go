@@ -3,6 +3,7 @@ package hibob
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -129,7 +130,8 @@ func validateFields(fields []string) error {
 // SearchPeople searches employees with POST /people/search. HiBob returns
 // every match in one response, with no pagination, and silently omits the
 // fields and employees that the service user may not see. The response is
-// decoded as a stream.
+// decoded as a stream. A response without an employees array is a
+// *DecodeError, so that a broken response never reads as an empty company.
 //
 // HiBob API docs: https://apidocs.hibob.com/reference/post_people-search
 func (c *Client) SearchPeople(ctx context.Context, req *SearchRequest) ([]*Employee, error) {
@@ -145,13 +147,19 @@ func (c *Client) SearchPeople(ctx context.Context, req *SearchRequest) ([]*Emplo
 	}
 
 	var employees []*Employee
+	found := false
 	err = decodeStream(r, resp, func(dec *json.Decoder) error {
-		return decodeObjectStream(dec, func(key string) (bool, error) {
+		err := decodeObjectStream(dec, func(key string) (bool, error) {
 			if key != "employees" {
 				return false, nil
 			}
+			found = true
 			return true, decodeEmployeeArray(dec, &employees)
 		})
+		if err == nil && !found {
+			err = errors.New("the response has no employees array")
+		}
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -165,9 +173,6 @@ func decodeEmployeeArray(dec *json.Decoder, employees *[]*Employee) error {
 	token, err := dec.Token()
 	if err != nil {
 		return err
-	}
-	if token == nil {
-		return nil
 	}
 	if delim, ok := token.(json.Delim); !ok || delim != '[' {
 		return fmt.Errorf("employees: got %v, want an array", token)
