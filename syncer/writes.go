@@ -2,6 +2,8 @@ package syncer
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/http"
 
@@ -9,11 +11,34 @@ import (
 	"github.com/qooper/hrsync/qooper"
 )
 
+// maxIdempotencyKeyLength is the longest Idempotency-Key that Qooper
+// accepts, in bytes of printable ASCII.
+const maxIdempotencyKeyLength = 255
+
 // IdempotencyKey returns the Idempotency-Key of the create of an employee
 // in a plan. The same plan and employee always give the same key, so a
-// retried or repeated create never makes a second user.
+// retried or repeated create never makes a second user. The key is
+// "hrsync-<plan id>-<employee id>", unless that would be too long for
+// Qooper or contain other than visible ASCII characters. Then it is
+// "hrsync-sha256-" and the hex SHA-256 of both ids.
 func IdempotencyKey(planID, employeeID string) string {
-	return "hrsync-" + planID + "-" + employeeID
+	key := "hrsync-" + planID + "-" + employeeID
+	if len(key) <= maxIdempotencyKeyLength && isVisibleASCII(key) {
+		return key
+	}
+	sum := sha256.Sum256([]byte(planID + "\x00" + employeeID))
+	return "hrsync-sha256-" + hex.EncodeToString(sum[:])
+}
+
+// isVisibleASCII reports whether s contains only the characters from '!'
+// to '~'.
+func isVisibleASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // create sends one create. A 409 uniqueness conflict is resolved by
