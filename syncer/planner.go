@@ -138,7 +138,7 @@ func (p *planner) mapRecords() {
 		p.people[id] = pr
 		p.order = append(p.order, pr)
 		if err != nil {
-			p.fail(pr, CodeMappingFailed, "", err.Error())
+			p.fail(pr, CodeMappingFailed, mappingErrorField(err), err.Error())
 			continue
 		}
 		pr.name = displayName(desired)
@@ -154,6 +154,20 @@ func (p *planner) mapRecords() {
 		}
 	}
 	slices.SortFunc(p.order, func(a, b *person) int { return strings.Compare(a.id, b.id) })
+}
+
+// mappingErrorField returns the target field of the first rule that failed,
+// or the source field of a scope filter that failed, or "" when err names
+// no field.
+func mappingErrorField(err error) string {
+	var fieldErr *mapping.FieldError
+	if !errors.As(err, &fieldErr) {
+		return ""
+	}
+	if fieldErr.Target != "" {
+		return fieldErr.Target
+	}
+	return fieldErr.Source
 }
 
 // reportMissingFields warns once about every requested field that no record
