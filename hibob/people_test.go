@@ -351,7 +351,7 @@ func TestGetEmployeeResponseShapes(t *testing.T) {
 
 func TestSearchPeopleInBatchesMatchesSingleSearch(t *testing.T) {
 	t.Parallel()
-	company := hibobtest.SampleCompanyAt(7, 500, time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC))
+	company := hibobtest.SampleCompanyAt(7, 200, time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC))
 	srv := hibobtest.Start(t, hibobtest.WithCompany(company))
 	client := newFakeClient(t, srv)
 	for _, showInactive := range []bool{false, true} {
