@@ -82,7 +82,7 @@ type RetryPolicy struct {
 	MaxRetries int
 	// MinWait and MaxWait bound the jittered exponential backoff.
 	MinWait, MaxWait time.Duration
-	// MaxServerWait caps a wait that HiBob asks for through Retry-After or
+	// MaxServerWait caps a wait that HiBob requests through Retry-After or
 	// X-RateLimit-Reset.
 	MaxServerWait time.Duration
 }

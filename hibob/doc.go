@@ -59,7 +59,7 @@
 // # Rate limits
 //
 // HiBob publishes one limit, 50 requests per minute for people search, and
-// answers 429 above it with X-RateLimit-Limit, X-RateLimit-Remaining and
+// responds with 429 above it with X-RateLimit-Limit, X-RateLimit-Remaining and
 // X-RateLimit-Reset headers. Each Client waits on one token bucket before
 // every attempt, by default DefaultRateLimit with a burst of DefaultBurst,
 // which WithRateLimit changes.
@@ -67,7 +67,7 @@
 // Every request of this package only reads, including the people search
 // and read calls that use POST, so every request is retried after a
 // network error or a 429, 502, 503 or 504 response, as the RetryPolicy
-// sets. A retry waits as long as Retry-After asks, else until
+// sets. A retry waits as long as Retry-After requests, else until
 // X-RateLimit-Reset, else for a jittered exponential backoff. A 401 or 403
 // is never retried, because HiBob's firewall blocks clients that repeat
 // them. When the retries run out, the method returns the last *APIError.

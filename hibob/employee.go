@@ -79,7 +79,7 @@ func (e *Employee) Field(id string) (value any, present bool) {
 }
 
 // HumanReadable returns the display value of a field id from the nested
-// "humanReadable" object that HiBob adds when a search asks for
+// "humanReadable" object that HiBob adds when a search requests
 // HumanReadableAppend.
 func (e *Employee) HumanReadable(id string) (value any, present bool) {
 	if e == nil || e.raw == nil {

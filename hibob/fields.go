@@ -23,8 +23,8 @@ type FieldMetadata struct {
 	CategoryID string `json:"categoryId"`
 	// Name is the field's label in Bob, for example "Department".
 	Name string `json:"name"`
-	// JSONPath is where the value sits in an employee record. Root fields
-	// have no "root." prefix: root.email has the path "email".
+	// JSONPath is the value's path in an employee record. Root fields have
+	// no "root." prefix, so root.email has the path "email".
 	JSONPath string `json:"jsonPath"`
 	// Type is HiBob's field type, for example "text", "date", "list",
 	// "hierarchy-list", "employee-reference" or "number".

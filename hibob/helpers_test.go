@@ -41,7 +41,7 @@ func newFakeClient(t *testing.T, srv *hibobtest.Server, opts ...hibob.Option) *h
 var testCredentials = hibob.Credentials{ServiceUserID: "SERVICE-42", Token: "tok-s3cr3t-value"}
 
 // mockBaseURL is the base URL of clients that talk to httpmock. No request
-// leaves the process, because the mock transport answers every request.
+// leaves the process, because the mock transport handles every request.
 const mockBaseURL = "http://127.0.0.1:9/v1"
 
 // newMockClient returns a client whose requests go to a new httpmock
@@ -60,7 +60,7 @@ func newMockClient(t *testing.T, opts ...hibob.Option) (*hibob.Client, *httpmock
 	return client, transport
 }
 
-// jsonResponder answers with status and body as application/json.
+// jsonResponder responds with status and body as application/json.
 func jsonResponder(status int, body string) httpmock.Responder {
 	return func(*http.Request) (*http.Response, error) {
 		resp := httpmock.NewStringResponse(status, body)

@@ -6,8 +6,8 @@ import (
 	"slices"
 )
 
-// PermissionReport is what a HiBob service user can read, as measured by
-// CheckPermissions.
+// PermissionReport describes what a HiBob service user can read, as
+// measured by CheckPermissions.
 type PermissionReport struct {
 	// FieldCount is the number of fields in the company's fields metadata.
 	// Reading it proves that the credentials work.

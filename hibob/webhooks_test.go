@@ -184,7 +184,7 @@ func TestEventTriggeredTime(t *testing.T) {
 }
 
 // webhookReceiver records the events that ParseWebhook accepts and
-// answers 401 for the ones it rejects.
+// responds with 401 to the ones it rejects.
 func webhookReceiver(t *testing.T, secret []byte) (*httptest.Server, func() []*hibob.Event) {
 	t.Helper()
 	var mu sync.Mutex

@@ -9,7 +9,7 @@ import (
 const MentoringInterestField = "work.custom.field_1698036945383"
 
 // DefaultFields returns the fields metadata that the fake serves unless
-// told otherwise: the root fields, a few about and employment fields, the
+// WithFields or SetFields replaces it: the root fields, a few about and employment fields, the
 // work fields, the lifecycle fields whose ids start with "internal.", and
 // one custom field. Each call returns new values.
 func DefaultFields() []*hibob.FieldMetadata {

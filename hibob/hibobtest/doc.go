@@ -16,7 +16,7 @@
 //     root, about, employment and work fields when none are listed, both
 //     nested and under slash keys, which appear only for non-null values;
 //     it hides inactive employees unless showInactive is set, supports
-//     humanReadable APPEND and REPLACE, and answers 400 for an empty
+//     humanReadable APPEND and REPLACE, and responds with 400 to an empty
 //     filters array, more than one filter, a filter other than equals on
 //     root.id or root.email, empty filter values, more than 400 fields and
 //     malformed JSON;
@@ -29,7 +29,7 @@
 //     both leave out archived items unless includeArchived=true.
 //
 // Tests configure permissions with WithHiddenFields and
-// WithInactiveHidden, a per-minute budget that answers 429 with
+// WithInactiveHidden, a per-minute budget that responds with 429 and
 // X-RateLimit headers with WithRateLimit, and faults (5xx statuses, HTML
 // pages, truncated or empty bodies, delays) with InjectFault. Requests
 // returns the request log. SendWebhook posts a webhook signed the way

@@ -123,11 +123,11 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 
 // matchIDs returns the ids that a search returns, in stored order.
 func (s *Server) matchIDs(req *searchRequest) []string {
-	var wanted map[string]bool
+	var filterMatches map[string]bool
 	if req.hasFilter {
-		wanted = make(map[string]bool, len(req.filterValues))
+		filterMatches = make(map[string]bool, len(req.filterValues))
 		for _, v := range req.filterValues {
-			wanted[strings.ToLower(v)] = true
+			filterMatches[strings.ToLower(v)] = true
 		}
 	}
 	var ids []string
@@ -136,12 +136,12 @@ func (s *Server) matchIDs(req *searchRequest) []string {
 		if !s.visible(record, req.showInactive) {
 			continue
 		}
-		if wanted != nil {
+		if filterMatches != nil {
 			key := id
 			if req.filterPath == "root.email" {
 				key = textOf(record["email"])
 			}
-			if !wanted[strings.ToLower(key)] {
+			if !filterMatches[strings.ToLower(key)] {
 				continue
 			}
 		}

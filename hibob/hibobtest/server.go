@@ -125,7 +125,7 @@ func WithInactiveHidden() Option {
 	return func(s *Server) { s.inactiveVisible = false }
 }
 
-// WithRateLimit makes the fake answer 429 once an endpoint has received
+// WithRateLimit makes the fake respond with 429 once an endpoint has received
 // perMinute requests in the current one-minute window. Zero, the default,
 // means no limit.
 func WithRateLimit(perMinute int) Option {
@@ -223,7 +223,7 @@ func (s *Server) handler() http.Handler {
 			return
 		}
 		if !s.authorized(r) {
-			// HiBob answers bad credentials with 401 and an empty body.
+			// HiBob responds to bad credentials with 401 and an empty body.
 			recorder.WriteHeader(http.StatusUnauthorized)
 			return
 		}
@@ -287,7 +287,7 @@ type rateWindow struct {
 }
 
 // allowRate counts the request against its endpoint's window, sets the
-// X-RateLimit headers and answers 429 when the budget is spent.
+// X-RateLimit headers and responds with 429 when the budget is spent.
 func (s *Server) allowRate(w http.ResponseWriter, r *http.Request) bool {
 	s.limitMu.Lock()
 	defer s.limitMu.Unlock()

@@ -351,7 +351,7 @@ func TestNamedListsEndpoints(t *testing.T) {
 
 	_, all := call(t, srv, http.MethodGet, "/company/named-lists?includeArchived=true", "")
 	_, current := call(t, srv, http.MethodGet, "/company/named-lists", "")
-	_, one := call(t, srv, http.MethodGet, "/company/named-lists/title?includeArchived=false", "")
+	_, titleList := call(t, srv, http.MethodGet, "/company/named-lists/title?includeArchived=false", "")
 	wrongCase, _ := call(t, srv, http.MethodGet, "/company/named-lists/Title", "")
 
 	department := all.(map[string]any)["department"].(map[string]any)
@@ -365,8 +365,8 @@ func TestNamedListsEndpoints(t *testing.T) {
 	assert.Len(t, support, 3, "includeArchived=true keeps the archived child")
 	currentSupport := current.(map[string]any)["department"].(map[string]any)["items"].([]any)[2].(map[string]any)["children"].([]any)
 	assert.Len(t, currentSupport, 2, "archived items are left out by default")
-	assert.Equal(t, "title", one.(map[string]any)["name"])
-	assert.Len(t, one.(map[string]any)["items"], 13)
+	assert.Equal(t, "title", titleList.(map[string]any)["name"])
+	assert.Len(t, titleList.(map[string]any)["items"], 13)
 	assert.Equal(t, http.StatusNotFound, wrongCase.StatusCode, "list names are case-sensitive")
 }
 

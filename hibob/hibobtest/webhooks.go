@@ -58,7 +58,7 @@ const PingEvent = "Ping test"
 // SendWebhook posts event to a receiver on a loopback address, signed with
 // secret in the Bob-Signature header. event may be []byte or a string,
 // sent as they are, or any value, sent as JSON. It returns an error unless
-// the receiver answers with a 2xx status.
+// the receiver responds with a 2xx status.
 func SendWebhook(ctx context.Context, receiverURL string, secret []byte, event any) error {
 	u, err := url.Parse(receiverURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !rest.IsLoopback(u.Hostname()) {
@@ -94,7 +94,7 @@ func SendWebhook(ctx context.Context, receiverURL string, secret []byte, event a
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("hibobtest: send webhook: the receiver answered %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
+		return fmt.Errorf("hibobtest: send webhook: the receiver responded with %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
 	}
 	return nil
 }
