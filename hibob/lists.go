@@ -111,7 +111,7 @@ func listsQuery(includeArchived bool) url.Values {
 // /company/named-lists. Archived items are left out unless
 // includeArchived is set. The response can be tens of MB.
 //
-// HiBob API docs: https://apidocs.hibob.com/reference/get_company-named-lists
+// HiBob API docs: https://apidocs.hibob.com/docs/how-to-work-with-lists-public-api
 func (c *Client) NamedLists(ctx context.Context, includeArchived bool) (map[string]*NamedList, error) {
 	r := &rest.Request{
 		Method:     http.MethodGet,
@@ -181,7 +181,7 @@ func indexLists(array []*NamedList) map[string]*NamedList {
 // Names are case-sensitive: "terminationreason" exists and
 // "terminationReason" returns an error that matches ErrNotFound.
 //
-// HiBob API docs: https://apidocs.hibob.com/reference/get_company-named-lists-listname
+// HiBob API docs: https://apidocs.hibob.com/docs/how-to-work-with-lists-public-api
 func (c *Client) NamedList(ctx context.Context, name string, includeArchived bool) (*NamedList, error) {
 	if err := validatePathSegment("list name", name); err != nil {
 		return nil, err

@@ -254,3 +254,21 @@ func TestParseWebhookRejectsMissingSignature(t *testing.T) {
 
 	assert.ErrorIs(t, err, hibob.ErrInvalidSignature)
 }
+
+func TestParseWebhookUnsignedPing(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{"Ping test", `{"text":"Ping test"}`} {
+		r := httptest.NewRequest(http.MethodPost, "/hooks/hibob", strings.NewReader(body))
+
+		event, err := hibob.ParseWebhook(r, webhookSecret)
+
+		require.NoError(t, err, body)
+		assert.True(t, event.IsPing(), body)
+	}
+	wrong := httptest.NewRequest(http.MethodPost, "/hooks/hibob", strings.NewReader("Ping test"))
+	wrong.Header.Set(hibob.SignatureHeader, hibob.SignWebhook([]byte("other"), []byte("Ping test")))
+
+	_, err := hibob.ParseWebhook(wrong, webhookSecret)
+
+	assert.ErrorIs(t, err, hibob.ErrInvalidSignature, "a ping with a wrong signature is rejected")
+}
