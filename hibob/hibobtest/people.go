@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -123,6 +124,9 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 
 // matchIDs returns the ids that a search returns, in stored order.
 func (s *Server) matchIDs(req *searchRequest) []string {
+	if req.hasFilter && req.filterPath == "root.id" {
+		return s.matchIDFilter(req)
+	}
 	var filterMatches map[string]bool
 	if req.hasFilter {
 		filterMatches = make(map[string]bool, len(req.filterValues))
@@ -147,6 +151,24 @@ func (s *Server) matchIDs(req *searchRequest) []string {
 		}
 		ids = append(ids, id)
 	}
+	return ids
+}
+
+// matchIDFilter serves a root.id filter by looking each id up, so that a
+// client searching a large company in batches does not make every batch
+// scan all employees.
+func (s *Server) matchIDFilter(req *searchRequest) []string {
+	ids := make([]string, 0, len(req.filterValues))
+	seen := make(map[string]bool, len(req.filterValues))
+	for _, id := range req.filterValues {
+		record, ok := s.records[id]
+		if !ok || seen[id] || !s.visible(record, req.showInactive) {
+			continue
+		}
+		seen[id] = true
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b string) int { return s.position[a] - s.position[b] })
 	return ids
 }
 

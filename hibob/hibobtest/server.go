@@ -35,6 +35,7 @@ type Server struct {
 
 	mu              sync.RWMutex
 	order           []string
+	position        map[string]int
 	records         map[string]map[string]any
 	fields          []*hibob.FieldMetadata
 	fieldsByID      map[string]*hibob.FieldMetadata
@@ -152,6 +153,7 @@ func NewServer(opts ...Option) *Server {
 		companyID:       DefaultCompanyID,
 		now:             time.Now,
 		records:         map[string]map[string]any{},
+		position:        map[string]int{},
 		hidden:          map[string]bool{},
 		inactiveVisible: true,
 		windows:         map[string]*rateWindow{},

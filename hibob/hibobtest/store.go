@@ -75,6 +75,7 @@ func (s *Server) addLocked(record map[string]any, replace bool) error {
 	case !exists && replace:
 		return fmt.Errorf("employee %s not found", id)
 	case !exists:
+		s.position[id] = len(s.order)
 		s.order = append(s.order, id)
 	}
 	s.records[id] = normalized
@@ -113,6 +114,7 @@ func (s *Server) RemoveEmployee(id string) bool {
 	}
 	delete(s.records, id)
 	s.order = slices.DeleteFunc(s.order, func(other string) bool { return other == id })
+	s.indexOrder()
 	return true
 }
 
@@ -136,6 +138,7 @@ func (s *Server) SetEmployees(records []map[string]any) error {
 	defer s.mu.Unlock()
 	s.records = normalized
 	s.order = order
+	s.indexOrder()
 	return nil
 }
 
@@ -288,6 +291,16 @@ func (s *Server) loadCompany(c *Company) {
 		id := person.ID
 		s.records[id] = record
 		s.order = append(s.order, id)
+	}
+	s.indexOrder()
+}
+
+// indexOrder rebuilds the position of each id in s.order, which id filters
+// use to keep the stored order without scanning every employee.
+func (s *Server) indexOrder() {
+	s.position = make(map[string]int, len(s.order))
+	for i, id := range s.order {
+		s.position[id] = i
 	}
 }
 
