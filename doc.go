@@ -42,12 +42,20 @@
 // mapping.Mapping.Validate checks the rules against HiBob's fields
 // metadata. Then build the syncer from the adapters of both clients:
 //
+//	document, err := os.ReadFile("mapping.json")
+//	if err != nil {
+//		return err
+//	}
 //	mapper, err := mapping.ParseJSON(document)
 //	if err != nil {
 //		return err
 //	}
+//	location, err := time.LoadLocation("Europe/London") // the customer's time zone
+//	if err != nil {
+//		return err
+//	}
 //	s, err := syncer.New(syncer.NewHiBobSource(hibobClient), syncer.NewQooperTarget(qooperClient), mapper,
-//		syncer.WithLogger(logger), syncer.WithLocation(companyLocation))
+//		syncer.WithLogger(logger), syncer.WithLocation(location))
 //	if err != nil {
 //		return err
 //	}

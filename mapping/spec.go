@@ -175,6 +175,9 @@ func ParseSpec(data []byte) (Spec, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return Spec{}, errors.New("mapping: invalid JSON mapping: unexpected data after the document")
 	}
+	if spec.Version == 0 {
+		return Spec{}, fmt.Errorf(`mapping: invalid JSON mapping: missing "version": set "version": %d`, SpecVersion)
+	}
 	if spec.Version != SpecVersion {
 		return Spec{}, fmt.Errorf("mapping: invalid JSON mapping: version is %d, want %d", spec.Version, SpecVersion)
 	}

@@ -206,7 +206,7 @@ func TestParseSpecRejects(t *testing.T) {
 	}{
 		{name: "unknown key", document: `{"version":1,"rules":[{"target":"email","source":"root.email","trasnforms":[]}]}`, want: `unknown field "trasnforms"`},
 		{name: "unknown top-level key", document: `{"version":1,"rule":[]}`, want: `unknown field "rule"`},
-		{name: "missing version", document: `{"rules":[]}`, want: "version is 0, want 1"},
+		{name: "missing version", document: `{"rules":[]}`, want: `missing "version": set "version": 1`},
 		{name: "future version", document: `{"version":2}`, want: "version is 2, want 1"},
 		{name: "trailing data", document: `{"version":1} {}`, want: "unexpected data after the document"},
 		{name: "trailing brace", document: `{"version":1}}`, want: "unexpected data after the document"},

@@ -58,8 +58,8 @@ func runCheck(ctx context.Context, clients *services.Clients, mapper *mapping.Ma
 		return exitFatal
 	}
 	if c.problems > 0 {
-		fmt.Fprintf(stdout, "Check found %d problems. Fix them, run -check again, then a -dry-run.\n", c.problems)
-		return fail(stderr, exitProblems, fmt.Sprintf("check found %d problems", c.problems))
+		fmt.Fprintf(stdout, "Check found %s. Fix them, run -check again, then a -dry-run.\n", problemCount(c.problems))
+		return fail(stderr, exitProblems, "check found "+problemCount(c.problems))
 	}
 	fmt.Fprintln(stdout, "Check passed. Next, run with -dry-run and review the plan.")
 	return exitOK
@@ -164,4 +164,12 @@ func (c *checker) checkQooper(ctx context.Context) {
 		return
 	}
 	c.ok("Qooper token", "accepted, users can be read")
+}
+
+// problemCount returns "1 problem" or "N problems".
+func problemCount(n int) string {
+	if n == 1 {
+		return "1 problem"
+	}
+	return fmt.Sprintf("%d problems", n)
 }
