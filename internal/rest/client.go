@@ -15,6 +15,8 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/time/rate"
+
+	"github.com/qooper/hrsync/internal/logctx"
 )
 
 // MaxErrorBodyBytes is the most of an error response body that is read and
@@ -46,7 +48,9 @@ type RetryPolicy struct {
 	// MinWait and MaxWait bound the exponential backoff.
 	MinWait, MaxWait time.Duration
 	// MaxRetryAfter caps a wait that the server asks for through
-	// Retry-After or X-RateLimit-Reset.
+	// Retry-After or X-RateLimit-Reset. A longer wait is cut to the cap, so
+	// the retry may come early and meet another 429, which counts as one
+	// more retry.
 	MaxRetryAfter time.Duration
 	// Statuses lists the response statuses that are retried.
 	Statuses []int
@@ -96,6 +100,10 @@ func New(cfg Config) *Client {
 		base = http.DefaultTransport
 	}
 	httpClient.Transport = &limitedTransport{base: base, limiter: cfg.Limiter}
+	// A redirect is never followed: it could lead from https to plain http
+	// with the credentials, and it would turn a POST into a GET. The 3xx
+	// response comes back as a *StatusError.
+	httpClient.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 	c := &Client{cfg: cfg}
 	c.retry = &retryablehttp.Client{
@@ -114,7 +122,7 @@ func New(cfg Config) *Client {
 }
 
 // Do sends r and returns the response of the last attempt. A response with
-// a status of 400 or more is closed and returned as a *StatusError. When ctx
+// a status of 300 or more is closed and returned as a *StatusError. When ctx
 // ends, Do returns ctx.Err(). Other transport failures are returned as a
 // *TransportError. The caller closes the body of a successful response.
 func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
@@ -134,7 +142,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 		return nil, &TransportError{Method: r.Method, Path: r.Path, Err: err}
 	}
 
-	if resp.StatusCode >= 400 {
+	if resp.StatusCode >= 300 {
 		defer resp.Body.Close()
 		body, readErr := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBodyBytes))
 		if readErr != nil && ctx.Err() != nil {
@@ -258,11 +266,12 @@ func (c *Client) logAttempt(_ retryablehttp.Logger, req *http.Request, attempt i
 	if attempt == 0 {
 		return
 	}
-	c.cfg.Logger.LogAttrs(req.Context(), slog.LevelWarn, "retrying request",
+	attrs := append(logctx.Attrs(req.Context()),
 		slog.String("service", c.cfg.Service),
 		slog.String("method", req.Method),
 		slog.String("path", routeFromContext(req)),
 		slog.Int("attempt", attempt+1))
+	c.cfg.Logger.LogAttrs(req.Context(), slog.LevelWarn, "retrying request", attrs...)
 }
 
 func (c *Client) logResponse(_ retryablehttp.Logger, resp *http.Response) {
@@ -274,12 +283,13 @@ func (c *Client) logResponse(_ retryablehttp.Logger, resp *http.Response) {
 	if resp.StatusCode >= 400 {
 		level = slog.LevelWarn
 	}
-	c.cfg.Logger.LogAttrs(resp.Request.Context(), level, "response",
+	attrs := append(logctx.Attrs(resp.Request.Context()),
 		slog.String("service", c.cfg.Service),
 		slog.String("method", resp.Request.Method),
 		slog.String("path", routeFromContext(resp.Request)),
 		slog.Int("status", resp.StatusCode),
 		slog.String("request_id", RequestID(resp.Header)))
+	c.cfg.Logger.LogAttrs(resp.Request.Context(), level, "response", attrs...)
 }
 
 // routeFromContext returns the request's Route, which names no id or

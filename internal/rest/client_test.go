@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,6 +16,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/time/rate"
+
+	"github.com/qooper/hrsync/internal/logctx"
 )
 
 func newTestClient(t *testing.T, baseURL string, httpClient *http.Client) *Client {
@@ -110,4 +113,63 @@ func TestDoReturnsContextError(t *testing.T) {
 
 	_, err := client.Do(ctx, &Request{Method: http.MethodGet, Path: "/x", Idempotent: true})
 	assert.True(t, errors.Is(err, context.Canceled), "got %v", err)
+}
+
+func TestDoNeverFollowsRedirects(t *testing.T) {
+	t.Parallel()
+	var followed atomic.Int32
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		followed.Add(1)
+	}))
+	defer target.Close()
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, target.URL+"/stolen", http.StatusTemporaryRedirect)
+	}))
+	defer server.Close()
+	client := newTestClient(t, server.URL, server.Client())
+
+	_, err := client.Do(t.Context(), &Request{Method: http.MethodPost, Path: "/users", Body: map[string]string{"a": "b"}})
+
+	var statusErr *StatusError
+	require.ErrorAs(t, err, &statusErr)
+	assert.Equal(t, http.StatusTemporaryRedirect, statusErr.StatusCode)
+	assert.Zero(t, followed.Load(), "the redirect target got a request")
+}
+
+func TestParseBaseURLNeverEchoesValue(t *testing.T) {
+	t.Parallel()
+	for _, raw := range []string{"qpr-live-7f3a9c2e", "://qpr-live-7f3a9c2e", "qpr live 7f3a9c2e", "https://host.example/v1?token=qpr-live-7f3a9c2e"} {
+		_, err := ParseBaseURL(raw)
+		require.Error(t, err, raw)
+		assert.NotContains(t, err.Error(), "qpr-live-7f3a9c2e", raw)
+	}
+	u, err := ParseBaseURL("http://127.0.0.1:8080/v1/")
+	require.NoError(t, err)
+	assert.Equal(t, "http://127.0.0.1:8080/v1", u.String())
+	_, err = ParseBaseURL("http://api.example.test/v1")
+	assert.ErrorContains(t, err, "use https")
+}
+
+func TestRetryLogCarriesRunID(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{}`))
+	}))
+	defer server.Close()
+	var logs strings.Builder
+	client := newTestClient(t, server.URL, server.Client())
+	client.cfg.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+
+	resp, err := client.Do(logctx.WithRunID(t.Context(), "run42"), &Request{Method: http.MethodGet, Path: "/x", Route: "/x", Idempotent: true})
+	require.NoError(t, err)
+	resp.Body.Close()
+
+	assert.Contains(t, logs.String(), `"msg":"retrying request","run_id":"run42"`)
+	assert.NotContains(t, logs.String(), "secret-token")
 }
