@@ -59,6 +59,13 @@ func (l *statusLog) count(method, pathSuffix string, status int) int {
 	return n
 }
 
+// reset empties the log.
+func (l *statusLog) reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries = nil
+}
+
 // loggingTransport records each round trip in a statusLog.
 type loggingTransport struct {
 	base http.RoundTripper
@@ -102,7 +109,12 @@ type clientConfig struct {
 
 func startFaultRig(t *testing.T, seed int64, qooperOptions ...qoopertest.Option) *faultRig {
 	t.Helper()
-	company := hibobtest.SampleCompanyAt(seed, 60, today)
+	return startSizedFaultRig(t, seed, 60, qooperOptions...)
+}
+
+func startSizedFaultRig(t *testing.T, seed int64, size int, qooperOptions ...qoopertest.Option) *faultRig {
+	t.Helper()
+	company := hibobtest.SampleCompanyAt(seed, size, today)
 	qooperOptions = append([]qoopertest.Option{qoopertest.WithRateLimit(rate.Inf, 1)}, qooperOptions...)
 	return &faultRig{
 		company:   company,
@@ -404,11 +416,11 @@ func TestFaultQooperRateLimitStorm(t *testing.T) {
 		assert.Positive(t, r.qooperLog.count("", "", http.StatusTooManyRequests), "the server rejected requests over its limit")
 		r.checkState(t)
 
-		matched := r.newSyncer(t, func(c *clientConfig) { c.qooperLimit, c.qooperBurst = 100, 5 })
+		matched := r.newSyncer(t, func(c *clientConfig) { c.qooperLimit, c.qooperBurst = 100, 2 })
 		plan, err := matched.Plan(t.Context())
 		require.NoError(t, err)
 		_, err = matched.Apply(t.Context(), plan)
-		require.NoError(t, err, "a client limit that matches the server's converges")
+		require.NoError(t, err, "a client with the server's rate and a smaller burst converges")
 		third, err := matched.Plan(t.Context())
 		require.NoError(t, err)
 		assert.Empty(t, third.Changes)
