@@ -12,6 +12,7 @@ import (
 // Compile-time checks that the adapters satisfy the engine's interfaces.
 var (
 	_ Source         = (*HiBobSource)(nil)
+	_ EmailFinder    = (*HiBobSource)(nil)
 	_ Target         = (*QooperTarget)(nil)
 	_ mapping.Record = (*hibob.Employee)(nil)
 )
@@ -67,6 +68,24 @@ func (s *HiBobSource) Record(ctx context.Context, employeeID string, fields []st
 		}
 	}
 	return nil, fmt.Errorf("employee %s: %w", employeeID, ErrEmployeeNotFound)
+}
+
+// RecordsByEmail searches the employees with an e-mail address, inactive
+// ones included.
+func (s *HiBobSource) RecordsByEmail(ctx context.Context, email string, fields []string) ([]mapping.Record, error) {
+	employees, err := s.client.SearchPeople(ctx, &hibob.SearchRequest{
+		Fields:       fields,
+		Filter:       hibob.FilterByEmail(email),
+		ShowInactive: true,
+	})
+	if err != nil {
+		return nil, err
+	}
+	records := make([]mapping.Record, len(employees))
+	for i, e := range employees {
+		records[i] = e
+	}
+	return records, nil
 }
 
 // Lists reads HiBob's named lists, archived items included, and returns

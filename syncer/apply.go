@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/qooper/hrsync/internal/logctx"
 	"github.com/qooper/hrsync/qooper"
 )
 
@@ -27,6 +28,7 @@ func (s *Syncer) Apply(ctx context.Context, plan *Plan) (*Report, error) {
 		return nil, errors.New("syncer: nil plan")
 	}
 	started := time.Now()
+	ctx = logctx.WithRunID(ctx, plan.ID)
 	logger := s.logger.With(slog.String("run_id", plan.ID))
 	run := &applyRun{
 		s:        s,

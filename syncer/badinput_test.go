@@ -243,8 +243,8 @@ func readRecords(t *testing.T, name string) []map[string]any {
 func TestBadInputRecords(t *testing.T) {
 	t.Parallel()
 	tests := map[string]recordOutcome{
-		"email-missing":                {code: syncer.CodeInvalidValue, field: mapping.TargetEmail},
-		"email-null":                   {code: syncer.CodeInvalidValue, field: mapping.TargetEmail},
+		"email-missing":                {code: syncer.CodeMissingEmail, field: mapping.TargetEmail},
+		"email-null":                   {code: syncer.CodeMissingEmail, field: mapping.TargetEmail},
 		"email-number":                 {code: syncer.CodeMappingFailed, field: mapping.TargetEmail},
 		"email-invalid":                {code: syncer.CodeInvalidValue, field: mapping.TargetEmail},
 		"email-header-injection":       {code: syncer.CodeInvalidValue, field: mapping.TargetEmail},

@@ -11,10 +11,11 @@
 // # Rules
 //
 // Ownership lives in Qooper: a user is managed exactly when its externalId
-// is set, and Qooper users without one are never touched unless an
+// is set, and Qooper users without one are never touched unless an active
 // employee adopts them by e-mail address. An employee matches the user with
 // the same externalId, else a user with the same e-mail address and no
-// externalId. The employment status in the source decides: an active
+// externalId. An inactive employee never adopts a user, because that would
+// only deactivate a user the sync never managed. The employment status in the source decides: an active
 // employee is created, updated or reactivated; an inactive one, and a
 // managed user whose employee is gone or out of scope, is deactivated. A
 // suspended user keeps its status. Values compare equal when they mean the
@@ -32,7 +33,9 @@
 // When a plan would deactivate more than a share of the active managed
 // users (10% by default, see WithDeactivationThreshold), or any user while
 // the source has no active employee, every deactivation is held: it stays
-// in the plan and the report as held, and the rest applies.
+// in the plan and the report as held, and the rest applies. A held
+// leaver's field changes, such as the termination date, still apply as an
+// update of their own.
 // WithAllowDeactivations lifts the hold for a run of up to that many
 // deactivations.
 //
@@ -57,5 +60,7 @@
 //
 // HiBobSource and QooperTarget adapt the hibob and qooper clients. Other
 // HR systems plug in through Source, and Qooper's backend may implement
-// Target to write to its own store.
+// Target to write to its own store. A Source that also implements
+// EmailFinder lets SyncEmployee fail an employee whose e-mail address
+// another employee has, as a full run does.
 package syncer

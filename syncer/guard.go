@@ -45,11 +45,30 @@ func (p *planner) applyGuard() {
 	if !decision.Held {
 		return
 	}
+	// A held leaver's field changes, such as the termination date, are
+	// updates and still apply: they move to an update change of their own.
+	var split []Change
 	for i := range p.plan.Changes {
-		if p.plan.Changes[i].Action == Deactivate {
-			p.plan.Changes[i].Held = true
+		c := &p.plan.Changes[i]
+		if c.Action != Deactivate {
+			continue
+		}
+		c.Held = true
+		if len(c.Fields) > 0 {
+			split = append(split, Change{
+				Action:     Update,
+				EmployeeID: c.EmployeeID,
+				UserID:     c.UserID,
+				Name:       c.Name,
+				Adopt:      c.Adopt,
+				Fields:     c.Fields,
+				Reason:     "fields of a leaver whose deactivation is held",
+			})
+			c.Fields = nil
+			c.Adopt = false
 		}
 	}
+	p.plan.Changes = append(p.plan.Changes, split...)
 	p.plan.Issues = append(p.plan.Issues, Issue{
 		Severity: SeverityError,
 		Code:     CodeDeactivationsHeld,

@@ -401,3 +401,18 @@ func managedUser(id, first, last string) *qooper.User {
 		Status:         qooper.StatusActive,
 	}
 }
+
+// emailSource is a fakeSource that can also search by e-mail address.
+type emailSource struct{ fakeSource }
+
+func (s *emailSource) RecordsByEmail(_ context.Context, email string, _ []string) ([]mapping.Record, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []mapping.Record
+	for _, r := range s.records {
+		if got, _ := r.Field("root.email"); got != nil && strings.EqualFold(got.(string), email) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}

@@ -44,7 +44,10 @@ func (p *planner) resolveManagers() {
 			}
 		case p.failedIDs[managerID]:
 			p.noteManagerIssue(pr, CodeManagerNotCreated)
-		case !p.isActiveSynced(managerID):
+		case !p.isActiveSynced(managerID) || p.people[managerID].user == nil && !p.inScope(managerID):
+			// A manager with no Qooper user that this plan does not
+			// create, as in SyncEmployee for a report of a new hire, is
+			// not synced yet either.
 			p.noteManagerIssue(pr, CodeManagerNotSynced)
 			clear[pr.id] = true
 		default:

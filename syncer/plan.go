@@ -70,6 +70,9 @@ type Plan struct {
 	Unchanged int `json:"unchanged"`
 	// OutOfScope counts the source records that scope filters excluded.
 	OutOfScope int `json:"outOfScope"`
+	// InactiveWithoutUser counts the inactive employees that have no Qooper
+	// user and so need nothing.
+	InactiveWithoutUser int `json:"inactiveWithoutUser"`
 	// Failures lists the records that could not be planned. Their Qooper
 	// users are neither updated nor deactivated.
 	Failures []Failure `json:"failures,omitempty"`

@@ -204,9 +204,6 @@ func (p *planner) reportMissingFields() {
 // because it leads to no write, so a former employee whose address was
 // given to a new hire does not block the new hire.
 func (p *planner) failDuplicateEmails() {
-	if p.in.only != nil {
-		return
-	}
 	holders := make(map[string][]*person)
 	for _, pr := range p.order {
 		if pr.failed {
@@ -245,19 +242,7 @@ func (p *planner) matchUsers() {
 			p.matchedUsers[u.ID] = true
 		}
 	}
-	// Active employees adopt first, so that a former employee whose address
-	// was given to a new hire never takes the new hire's user.
-	byStatus := slices.Clone(p.order)
-	slices.SortStableFunc(byStatus, func(a, b *person) int {
-		switch {
-		case a.active == b.active:
-			return 0
-		case a.active:
-			return -1
-		}
-		return 1
-	})
-	for _, pr := range byStatus {
+	for _, pr := range p.order {
 		if pr.failed {
 			continue
 		}
@@ -269,14 +254,17 @@ func (p *planner) matchUsers() {
 		if owner == nil || owner == pr.user {
 			continue
 		}
+		if pr.user == nil && !pr.active {
+			// An inactive employee with no Qooper user leads to no write:
+			// it neither adopts a user nor conflicts with one. Adopting it
+			// would only deactivate a user the sync never managed, such as
+			// an administrator with a reused address.
+			continue
+		}
 		if pr.user == nil && (owner.ExternalID == nil || *owner.ExternalID == "") && !p.matchedUsers[owner.ID] {
 			pr.user = owner
 			pr.adopt = true
 			p.matchedUsers[owner.ID] = true
-			continue
-		}
-		if pr.user == nil && !pr.active {
-			// An inactive employee with no Qooper user leads to no write.
 			continue
 		}
 		p.fail(pr, CodeEmailConflict, mapping.TargetEmail,
@@ -294,6 +282,8 @@ func (p *planner) decide() {
 		if pr.user == nil {
 			if pr.active {
 				p.planCreate(pr)
+			} else {
+				p.plan.InactiveWithoutUser++
 			}
 			continue
 		}
@@ -324,6 +314,11 @@ func (p *planner) planCreate(pr *person) {
 	}
 	if start := valueString(pr.desired.Get(mapping.TargetStartDate)); start > p.plan.Today {
 		change.Reason = "starts " + start
+	}
+	if email := pr.desired.Get(mapping.TargetEmail); !email.Known || valueString(email) == "" {
+		p.fail(pr, CodeMissingEmail, mapping.TargetEmail,
+			"the source record has no e-mail address, which Qooper requires; add one in HiBob")
+		return
 	}
 	if err := fieldsForChange(change, nil).Validate(true); err != nil {
 		p.failValidation(pr, err)

@@ -26,7 +26,8 @@ func (p *Plan) WriteText(w io.Writer) error {
 	if held := p.Held(); held > 0 {
 		fmt.Fprintf(&b, " (%d held)", held)
 	}
-	fmt.Fprintf(&b, ", %d unchanged, %d out of scope, %d failed\n", p.Unchanged, p.OutOfScope, len(p.Failures))
+	fmt.Fprintf(&b, ", %d unchanged, %d inactive without a Qooper user, %d out of scope, %d records failed\n",
+		p.Unchanged, p.InactiveWithoutUser, p.OutOfScope, len(p.Failures))
 
 	for i := range p.Changes {
 		writeChange(&b, &p.Changes[i])
@@ -140,7 +141,7 @@ func formatManager(ref *ManagerRef) string {
 // then every change that did not apply, then failures and issues.
 func (r *Report) WriteText(w io.Writer) error {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "Run %s: %d applied, %d failed, %d skipped, %d held, %d unchanged, %d records failed before any write (%d ms)\n",
+	fmt.Fprintf(&b, "Run %s: %d changes applied, %d failed, %d skipped, %d held; %d unchanged; %d records failed before any write (%d ms)\n",
 		r.RunID, r.Count(Applied), r.Count(Failed), r.Count(Skipped), r.Count(Held), r.Unchanged, len(r.Failures), r.DurationMS)
 	for _, action := range []Action{Create, Update, Reactivate, Deactivate} {
 		counts := r.Counts[action.String()]

@@ -835,3 +835,94 @@ func TestPlanActiveEmployeeAdoptsBeforeFormerOne(t *testing.T) {
 	assert.Equal(t, unmanaged.ID, c.UserID)
 	assert.Nil(t, changeFor(plan, "1001"))
 }
+
+func TestGuardAppliesFieldsOfHeldLeaver(t *testing.T) {
+	t.Parallel()
+	users := []*qooper.User{managedUser("1001", "Ada", "Lovelace"), managedUser("1002", "Alan", "Turing"), managedUser("1003", "Grace", "Hopper")}
+	dst := newMemTarget(users...)
+	src := &fakeSource{records: []mapping.Record{
+		employee("1001", "Ada", "Lovelace"),
+		employee("1002", "Alan", "Turing").inactive("2026-11-30"),
+		employee("1003", "Grace", "Hopper"),
+	}}
+	s := newTestSyncer(t, src, dst)
+
+	plan, err := s.Plan(t.Context())
+	require.NoError(t, err)
+	report, _ := s.Apply(t.Context(), plan)
+
+	require.True(t, plan.Guard.Held)
+	assert.Equal(t, 1, report.Count(Held))
+	assert.Equal(t, 1, report.Count(Applied))
+	alan := dst.byExternalID("1002")
+	assert.Equal(t, qooper.StatusActive, alan.Status)
+	require.NotNil(t, alan.TerminationDate)
+	assert.Equal(t, "2026-11-30", *alan.TerminationDate)
+}
+
+func TestSyncEmployeeFailsSharedEmail(t *testing.T) {
+	t.Parallel()
+	dst := newMemTarget()
+	src := &emailSource{fakeSource{records: []mapping.Record{
+		employee("1001", "Ada", "Lovelace").with("root.email", "shared@example.com"),
+		employee("1002", "Alan", "Turing").with("root.email", "Shared@example.com"),
+	}}}
+	s := newTestSyncer(t, src, dst)
+
+	report, err := s.SyncEmployee(t.Context(), "1002")
+	require.NoError(t, err)
+
+	assert.Empty(t, dst.writeLog())
+	require.Len(t, report.Failures, 1)
+	assert.Equal(t, "1002", report.Failures[0].EmployeeID)
+	assert.Equal(t, CodeDuplicateEmail, report.Failures[0].Code)
+}
+
+func TestSyncEmployeeClearsManagerWithoutUser(t *testing.T) {
+	t.Parallel()
+	ada, alan := managedUser("1001", "Ada", "Lovelace"), managedUser("1002", "Alan", "Turing")
+	dst := newMemTarget(ada, alan)
+	alan.Manager = &qooper.ManagerRef{ID: ada.ID}
+	src := &fakeSource{records: []mapping.Record{
+		employee("1001", "Ada", "Lovelace"),
+		employee("1002", "Alan", "Turing").reportsTo("1005"),
+		employee("1005", "Grace", "Hopper"),
+	}}
+	s := newTestSyncer(t, src, dst)
+
+	report, err := s.SyncEmployee(t.Context(), "1002")
+	require.NoError(t, err)
+
+	assert.Nil(t, dst.byExternalID("1002").Manager, "a manager without a Qooper user is cleared")
+	assert.Nil(t, dst.byExternalID("1005"), "nobody else is created")
+	require.Len(t, report.Issues, 1)
+	assert.Equal(t, CodeManagerNotSynced, report.Issues[0].Code)
+}
+
+func TestPlanInactiveEmployeeNeverAdopts(t *testing.T) {
+	t.Parallel()
+	admin := &qooper.User{Email: "ada.lovelace@example.com", FirstName: "Ada", LastName: "Admin"}
+	dst := newMemTarget(admin)
+	src := &fakeSource{records: []mapping.Record{employee("1001", "Ada", "Lovelace").inactive("2020-01-31")}}
+	s := newTestSyncer(t, src, dst, WithAllowDeactivations(1))
+
+	plan, _ := syncOnce(t, s)
+
+	assert.Empty(t, plan.Changes)
+	assert.Equal(t, 1, plan.InactiveWithoutUser)
+	assert.Empty(t, dst.writeLog())
+}
+
+func TestPlanMissingEmailNamesTheGap(t *testing.T) {
+	t.Parallel()
+	src := &fakeSource{records: []mapping.Record{employee("1001", "Ada", "Lovelace").with("root.email", nil)}}
+	s := newTestSyncer(t, src, newMemTarget())
+
+	plan, err := s.Plan(t.Context())
+	require.NoError(t, err)
+
+	f := failureFor(plan, "1001")
+	require.NotNil(t, f)
+	assert.Equal(t, CodeMissingEmail, f.Code)
+	assert.Contains(t, f.Message, "add one in HiBob")
+}

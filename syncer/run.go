@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/qooper/hrsync/internal/logctx"
 	"github.com/qooper/hrsync/mapping"
 	"github.com/qooper/hrsync/qooper"
 )
@@ -20,6 +22,7 @@ import (
 // plan's Failures and Issues.
 func (s *Syncer) Plan(ctx context.Context) (*Plan, error) {
 	id := newID()
+	ctx = logctx.WithRunID(ctx, id)
 	logger := s.logger.With(slog.String("run_id", id))
 	started := time.Now()
 	logger.LogAttrs(ctx, slog.LevelInfo, "planning sync")
@@ -54,6 +57,8 @@ func (s *Syncer) SyncEmployee(ctx context.Context, employeeID string) (*Report, 
 	if employeeID == "" {
 		return nil, errors.New("syncer: empty employee id")
 	}
+	id := newID()
+	ctx = logctx.WithRunID(ctx, id)
 	fields := s.sourceFields()
 	lists, err := s.readLists(ctx)
 	if err != nil {
@@ -67,6 +72,11 @@ func (s *Syncer) SyncEmployee(ctx context.Context, employeeID string) (*Report, 
 		return nil, fmt.Errorf("read source employee %s: %w", employeeID, err)
 	default:
 		records = append(records, rec)
+		sharing, err := s.recordsSharingEmail(ctx, rec, lists, fields)
+		if err != nil {
+			return nil, err
+		}
+		records = append(records, sharing...)
 		if managerID := s.managerOf(rec, lists); managerID != "" && managerID != employeeID {
 			manager, err := s.source.Record(ctx, managerID, fields)
 			switch {
@@ -83,7 +93,7 @@ func (s *Syncer) SyncEmployee(ctx context.Context, employeeID string) (*Report, 
 		return nil, fmt.Errorf("read Qooper users: %w", err)
 	}
 
-	plan := s.buildPlan(newID(), planInput{
+	plan := s.buildPlan(id, planInput{
 		records: records,
 		lists:   lists,
 		users:   users,
@@ -102,6 +112,35 @@ func (s *Syncer) managerOf(rec mapping.Record, lists mapping.Lists) string {
 	}
 	id, _ := user.Get(mapping.TargetManager).V.(string)
 	return id
+}
+
+// recordsSharingEmail returns the other records with the e-mail address of
+// rec, so that SyncEmployee can apply the duplicate e-mail rule. It returns
+// nothing when the source cannot search by e-mail address.
+func (s *Syncer) recordsSharingEmail(ctx context.Context, rec mapping.Record, lists mapping.Lists, fields []string) ([]mapping.Record, error) {
+	finder, ok := s.source.(EmailFinder)
+	if !ok {
+		return nil, nil
+	}
+	user, err := s.mapper.Map(rec, lists)
+	if err != nil || user == nil {
+		return nil, nil
+	}
+	email := strings.TrimSpace(valueString(user.Get(mapping.TargetEmail)))
+	if email == "" {
+		return nil, nil
+	}
+	found, err := finder.RecordsByEmail(ctx, email, fields)
+	if err != nil {
+		return nil, fmt.Errorf("read source employees sharing the e-mail address of %s: %w", rec.ID(), err)
+	}
+	var others []mapping.Record
+	for _, other := range found {
+		if other.ID() != rec.ID() {
+			others = append(others, other)
+		}
+	}
+	return others, nil
 }
 
 func (s *Syncer) readLists(ctx context.Context) (mapping.Lists, error) {

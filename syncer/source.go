@@ -20,6 +20,15 @@ type Source interface {
 	Lists(ctx context.Context, names []string) (mapping.Lists, error)
 }
 
+// EmailFinder is a Source that can also find records by e-mail address.
+// SyncEmployee uses it to fail an employee whose address another employee
+// has, as a full run does. HiBobSource implements it.
+type EmailFinder interface {
+	// RecordsByEmail returns every employee with the e-mail address,
+	// inactive ones included.
+	RecordsByEmail(ctx context.Context, email string, fields []string) ([]mapping.Record, error)
+}
+
 // Target reads and writes Qooper users. QooperTarget adapts a
 // *qooper.Client; Qooper's backend may plug in its own, for example one that
 // writes to its database. Errors should match the qooper sentinels
