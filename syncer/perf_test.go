@@ -2,7 +2,6 @@ package syncer
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -271,8 +270,8 @@ func BenchmarkPlanFromJSON(b *testing.B) {
 	}
 }
 
-// heapSampler records the largest live heap seen between its start and
-// stop.
+// heapSampler records the largest heap, live objects and garbage not yet
+// freed, seen between its start and stop.
 type heapSampler struct {
 	baseline uint64
 	peak     atomic.Uint64
@@ -314,8 +313,8 @@ func (h *heapSampler) stop() (baseline, peak uint64) {
 	return h.baseline, max(h.peak.Load(), heapObjectBytes())
 }
 
-// nullStream is a people-search body of an employees array with n null
-// elements, generated as it is read, so that it never sits in memory.
+// nullStream is a people-search body whose employees array has remaining
+// null elements, generated as it is read, so that it never sits in memory.
 type nullStream struct {
 	remaining int
 	buffer    []byte
@@ -353,11 +352,11 @@ func (t nullStreamTransport) RoundTrip(req *http.Request) (*http.Response, error
 	}, nil
 }
 
-// BenchmarkSearchPeopleStream decodes a 256 MB people-search body and
+// BenchmarkSearchPeopleStream decodes a 64 MiB people-search body and
 // reports the peak heap above the start. A decoder that read the body
 // whole first would need at least the body's size.
 func BenchmarkSearchPeopleStream(b *testing.B) {
-	const elements = 256 << 20 / len("null,")
+	const elements = 64 << 20 / len("null,")
 	hibobClient, _ := memoryClients(b, nullStreamTransport{elements: elements})
 	runtime.GC()
 	sampler := startHeapSampler()
@@ -415,14 +414,14 @@ func BenchmarkApplyRateLimited(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				plan, err := s.Plan(context.Background())
+				plan, err := s.Plan(b.Context())
 				if err != nil || plan.Count(Create) != creates {
 					b.Fatalf("planned %d creates: %v", plan.Count(Create), err)
 				}
 				before := counter.requests.Load()
 
 				started := time.Now()
-				report, err := s.Apply(context.Background(), plan)
+				report, err := s.Apply(b.Context(), plan)
 				elapsed := time.Since(started)
 
 				server.Close()
