@@ -69,7 +69,7 @@ const maxRetryDelay = time.Hour
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stderr)
+	code := run(ctx, os.Args[1:], os.LookupEnv, os.Stderr)
 	stop()
 	os.Exit(code)
 }
@@ -160,8 +160,8 @@ func parseSettings(args []string, getenv func(string) string, output io.Writer) 
 
 // run runs the worker until ctx is cancelled and returns the exit status.
 // Logs and errors go to stderr.
-func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) int {
-	cfg, err := parseSettings(args, getenv, stderr)
+func run(ctx context.Context, args []string, env services.Env, stderr io.Writer) int {
+	cfg, err := parseSettings(args, env.Get, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
@@ -177,7 +177,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	worker := cfg.worker
 	worker.Logger = logger
 
-	if !services.IsLive(getenv) {
+	if !services.IsLive(env) {
 		demo, clients, err := services.StartDemo(time.Now().In(worker.Schedule.Location), logger.With("component", "fake"))
 		if err != nil {
 			logger.Error("cannot start the demo", "error", err)
@@ -191,7 +191,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return runWorker(ctx, worker)
 	}
 
-	live, err := services.ConfigFromEnv(getenv)
+	live, err := services.ConfigFromEnv(env)
 	if err != nil {
 		return usageError(stderr, err)
 	}

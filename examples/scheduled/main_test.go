@@ -15,12 +15,18 @@ import (
 	"github.com/qooper/hrsync/examples/internal/services"
 )
 
-func envOf(values map[string]string) func(string) string {
-	return func(name string) string { return values[name] }
+// envOf returns an environment with exactly the given variables set.
+func envOf(values map[string]string) services.Env {
+	return func(name string) (string, bool) {
+		value, ok := values[name]
+		return value, ok
+	}
 }
 
+
+
 func TestParseSettingsDefaults(t *testing.T) {
-	cfg, err := parseSettings(nil, envOf(nil), io.Discard)
+	cfg, err := parseSettings(nil, envOf(nil).Get, io.Discard)
 
 	require.NoError(t, err)
 	assert.Equal(t, "daily at 02:00 UTC", cfg.worker.Schedule.String())
@@ -38,11 +44,11 @@ func TestParseSettingsFromEnv(t *testing.T) {
 		envTimezone: "America/New_York",
 	})
 
-	cfg, err := parseSettings(nil, env, io.Discard)
+	cfg, err := parseSettings(nil, env.Get, io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, "weekly on Thursday at 06:45 America/New_York", cfg.worker.Schedule.String())
 
-	cfg, err = parseSettings([]string{"-schedule", "daily", "-at", "23:15", "-timezone", "Asia/Tokyo"}, env, io.Discard)
+	cfg, err = parseSettings([]string{"-schedule", "daily", "-at", "23:15", "-timezone", "Asia/Tokyo"}, env.Get, io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, "daily at 23:15 Asia/Tokyo", cfg.worker.Schedule.String(), "flags override the environment")
 }
@@ -66,7 +72,7 @@ func TestParseSettingsErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := parseSettings(tt.args, envOf(tt.env), io.Discard)
+			_, err := parseSettings(tt.args, envOf(tt.env).Get, io.Discard)
 
 			var usageErr *services.UsageError
 			require.ErrorAs(t, err, &usageErr)

@@ -66,14 +66,14 @@ const (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], os.LookupEnv, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
 
 // run runs the command with args (without the program name) and returns
 // the exit status. Cancelling ctx stops the run.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, env services.Env, stdout, stderr io.Writer) int {
 	opts, err := parseOptions(args)
 	if errors.Is(err, flag.ErrHelp) {
 		printUsage(stdout)
@@ -84,11 +84,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	logger := newLogger(opts.verbose, stderr)
-	if !services.IsLive(getenv) {
+	if !services.IsLive(env) {
 		return runDemo(ctx, opts, logger, stdout, stderr)
 	}
 
-	cfg, err := services.ConfigFromEnv(getenv)
+	cfg, err := services.ConfigFromEnv(env)
 	if err != nil {
 		return fail(stderr, exitUsage, err.Error())
 	}

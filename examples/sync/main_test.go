@@ -727,9 +727,29 @@ func TestRunInProcess(t *testing.T) {
 	env := f.env()
 	var stdout, stderr bytes.Buffer
 
-	code := run(context.Background(), []string{"-dry-run"}, func(name string) string { return env[name] }, &stdout, &stderr)
+	lookup := func(name string) (string, bool) {
+		value, ok := env[name]
+		return value, ok
+	}
+
+	code := run(context.Background(), []string{"-dry-run"}, lookup, &stdout, &stderr)
 
 	assert.Equal(t, exitOK, code, "stderr: %s", stderr.String())
 	assert.Contains(t, stdout.String(), "4 to create")
 	assert.Empty(t, f.writes())
+}
+
+func TestEmptyLiveVariablesAreUsageError(t *testing.T) {
+	t.Parallel()
+	env := make(map[string]string)
+	for _, name := range services.LiveVariables {
+		env[name] = ""
+	}
+
+	r := runCommand(t, env, nil, "-dry-run")
+
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, services.EnvHiBobServiceUserID)
+	assert.Contains(t, r.stderr, services.EnvQooperAPIToken)
+	assert.NotContains(t, r.stdout, "Demo mode")
 }

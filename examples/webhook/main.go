@@ -64,7 +64,7 @@ const (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stderr, nil)
+	code := run(ctx, os.Args[1:], os.LookupEnv, os.Stderr, nil)
 	stop()
 	os.Exit(code)
 }
@@ -128,7 +128,7 @@ func parseSettings(args []string, output io.Writer) (*settings, error) {
 // run serves webhooks until ctx is cancelled and returns the exit status.
 // Logs and errors go to stderr. When ready is not nil, run sends it the
 // webhook URL once the listener is open.
-func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready chan<- string) int {
+func run(ctx context.Context, args []string, env services.Env, stderr io.Writer, ready chan<- string) int {
 	cfg, err := parseSettings(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
@@ -143,14 +143,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	secret := []byte(strings.TrimSpace(getenv(envWebhookSecret)))
+	secret := []byte(strings.TrimSpace(env.Get(envWebhookSecret)))
 	var demo *services.Demo
 	var clients *services.Clients
-	if services.IsLive(getenv) {
+	if services.IsLive(env) {
 		if len(secret) == 0 {
 			return usageError(stderr, services.Usagef("missing environment variable %s: set it to the secret HiBob shows for the webhook", envWebhookSecret))
 		}
-		live, err := services.ConfigFromEnv(getenv)
+		live, err := services.ConfigFromEnv(env)
 		if err != nil {
 			return usageError(stderr, err)
 		}

@@ -16,9 +16,15 @@ import (
 	"github.com/qooper/hrsync/hibob/hibobtest"
 )
 
-func envOf(values map[string]string) func(string) string {
-	return func(name string) string { return values[name] }
+// envOf returns an environment with exactly the given variables set.
+func envOf(values map[string]string) services.Env {
+	return func(name string) (string, bool) {
+		value, ok := values[name]
+		return value, ok
+	}
 }
+
+
 
 func TestParseSettingsErrors(t *testing.T) {
 	tests := []struct {

@@ -58,11 +58,21 @@ func Usagef(format string, args ...any) error {
 	return &UsageError{Message: fmt.Sprintf(format, args...)}
 }
 
-// IsLive reports whether any of LiveVariables is set to a non-empty value.
-// An empty variable counts as unset.
-func IsLive(getenv func(string) string) bool {
+// Env looks up an environment variable, as os.LookupEnv does.
+type Env func(name string) (value string, ok bool)
+
+// Get returns the value of a variable, or "" when it is not set.
+func (e Env) Get(name string) string {
+	value, _ := e(name)
+	return value
+}
+
+// IsLive reports whether any of LiveVariables is set, even to an empty
+// value: a job whose secrets were left empty must fail on the missing
+// variables rather than run the demo and succeed.
+func IsLive(env Env) bool {
 	for _, name := range LiveVariables {
-		if strings.TrimSpace(getenv(name)) != "" {
+		if _, ok := env(name); ok {
 			return true
 		}
 	}
@@ -92,8 +102,8 @@ type Config struct {
 // ConfigFromEnv reads the live configuration. Values are trimmed of
 // surrounding white space. Missing required variables and an unknown
 // HIBOB_ENVIRONMENT are a *UsageError that names the variables to fix.
-func ConfigFromEnv(getenv func(string) string) (*Config, error) {
-	value := func(name string) string { return strings.TrimSpace(getenv(name)) }
+func ConfigFromEnv(env Env) (*Config, error) {
+	value := func(name string) string { return strings.TrimSpace(env.Get(name)) }
 
 	var problems []string
 	var missing []string

@@ -15,9 +15,15 @@ import (
 	"github.com/qooper/hrsync/hibob"
 )
 
-func envOf(values map[string]string) func(string) string {
-	return func(name string) string { return values[name] }
+// envOf returns an environment with exactly the given variables set.
+func envOf(values map[string]string) Env {
+	return func(name string) (string, bool) {
+		value, ok := values[name]
+		return value, ok
+	}
 }
+
+
 
 func liveEnv() map[string]string {
 	return map[string]string{
@@ -30,7 +36,7 @@ func liveEnv() map[string]string {
 
 func TestIsLive(t *testing.T) {
 	assert.False(t, IsLive(envOf(nil)))
-	assert.False(t, IsLive(envOf(map[string]string{EnvQooperAPIToken: "  "})), "a blank variable counts as unset")
+	assert.True(t, IsLive(envOf(map[string]string{EnvQooperAPIToken: ""})), "a variable set to an empty value starts live mode")
 	assert.False(t, IsLive(envOf(map[string]string{"HIBOB_WEBHOOK_SECRET": "x"})))
 	for _, name := range LiveVariables {
 		assert.True(t, IsLive(envOf(map[string]string{name: "x"})), name)
