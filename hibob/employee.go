@@ -71,11 +71,36 @@ func (e *Employee) Field(id string) (value any, present bool) {
 	if e == nil || e.raw == nil || id == "" {
 		return nil, false
 	}
-	parts := fieldPath(id)
-	if value, present := lookupNested(e.raw, parts); present {
+	// The nested form is the usual hit, so it is walked without splitting
+	// the id; the slash form is tried only for an absent field.
+	if value, present := lookupNestedPath(e.raw, strings.TrimPrefix(id, "root.")); present {
 		return value, true
 	}
 	return lookupSlash(e.raw, strings.Split(id, "."))
+}
+
+// lookupNestedPath is lookupNested over the dot-separated segments of
+// path, read in place.
+func lookupNestedPath(value any, path string) (any, bool) {
+	current := value
+	for {
+		part, rest, more := strings.Cut(path, ".")
+		if current == nil {
+			return nil, true
+		}
+		m, ok := current.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		current, ok = m[part]
+		if !ok {
+			return nil, false
+		}
+		if !more {
+			return current, true
+		}
+		path = rest
+	}
 }
 
 // HumanReadable returns the display value of a field id from the nested

@@ -232,6 +232,12 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 }
 
 func isRetryableTransportError(err error) bool {
+	var limitErr *limiterError
+	if errors.As(err, &limitErr) {
+		// The limiter rejects a wait that would pass the deadline, and
+		// the next attempt would meet the same deadline.
+		return false
+	}
 	var urlErr *url.Error
 	if !errors.As(err, &urlErr) {
 		return true
@@ -360,11 +366,19 @@ func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			if ctxErr := req.Context().Err(); ctxErr != nil {
 				return nil, ctxErr
 			}
-			return nil, fmt.Errorf("rate limiter: %w", err)
+			return nil, &limiterError{err: err}
 		}
 	}
 	return t.base.RoundTrip(req)
 }
+
+// limiterError is a request the client's own rate limiter rejected, because
+// its wait would pass the context's deadline.
+type limiterError struct{ err error }
+
+func (e *limiterError) Error() string { return "rate limiter: " + e.err.Error() }
+
+func (e *limiterError) Unwrap() error { return e.err }
 
 // ErrBodyTooLarge is returned when a response body is longer than the
 // client's cap.

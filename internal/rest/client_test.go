@@ -173,3 +173,26 @@ func TestRetryLogCarriesRunID(t *testing.T) {
 	assert.Contains(t, logs.String(), `"msg":"retrying request","run_id":"run42"`)
 	assert.NotContains(t, logs.String(), "secret-token")
 }
+
+func TestDoNeverRetriesLimiterRejection(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+	}))
+	defer server.Close()
+	client := newTestClient(t, server.URL, server.Client())
+	client.cfg.Retry.MinWait = time.Hour
+	limiter := rate.NewLimiter(rate.Every(time.Hour), 1)
+	limiter.Allow()
+	client.retry.HTTPClient.Transport.(*limitedTransport).limiter = limiter
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+
+	_, err := client.Do(ctx, &Request{Method: http.MethodGet, Path: "/x", Idempotent: true})
+
+	var transportErr *TransportError
+	require.ErrorAs(t, err, &transportErr)
+	assert.Contains(t, err.Error(), "rate limiter")
+	assert.Zero(t, calls.Load())
+}
