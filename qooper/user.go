@@ -48,7 +48,7 @@ type User struct {
 // request needs only ID.
 type ManagerRef struct {
 	ID         string  `json:"id"`
-	ExternalID *string `json:"externalId,omitempty"`
+	ExternalID *string `json:"externalId"`
 }
 
 // Field is one value of a create or merge-patch request body. Its zero value

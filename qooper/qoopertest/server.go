@@ -174,7 +174,11 @@ type exchange struct {
 	r         *http.Request
 	requestID string
 	body      []byte
-	token     string
+	// readErr is the error of reading the body, if any. The body is
+	// checked after authentication and rate limiting, so that a rejected
+	// body still carries the rate-limit headers and counts as a request.
+	readErr error
+	token   string
 }
 
 // ServeHTTP serves the API under /v1.
@@ -184,17 +188,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.record(r, body)
 	s.wait(r)
 
-	ex := &exchange{r: r, requestID: requestID, body: body}
-	var resp *response
-	switch {
-	case readErr != nil:
-		resp = ex.problem(http.StatusBadRequest, qooper.CodeInvalidRequest, "Invalid request", "the request body could not be read", nil)
-	case len(body) > maxBodyBytes:
-		resp = ex.problem(http.StatusRequestEntityTooLarge, qooper.CodeInvalidRequest, "Request body too large",
-			"the request body must be at most 1 MiB", nil)
-	default:
-		resp = s.handle(ex)
-	}
+	ex := &exchange{r: r, requestID: requestID, body: body, readErr: readErr}
+	resp := s.handle(ex)
 
 	if resp.drop {
 		conn, _, err := http.NewResponseController(w).Hijack()
@@ -262,6 +257,11 @@ func (s *Server) handle(ex *exchange) *response {
 	case s.forbidden[ex.token]:
 		resp = ex.problem(http.StatusForbidden, qooper.CodeForbidden, "Forbidden",
 			"this token may not manage users", nil)
+	case ex.readErr != nil:
+		resp = ex.problem(http.StatusBadRequest, qooper.CodeInvalidRequest, "Invalid request", "the request body could not be read", nil)
+	case len(ex.body) > maxBodyBytes:
+		resp = ex.problem(http.StatusRequestEntityTooLarge, qooper.CodeInvalidRequest, "Request body too large",
+			"the request body must be at most 1 MiB", nil)
 	default:
 		if fault := s.matchFault(ex.r); fault != nil {
 			resp = fault.response(ex)

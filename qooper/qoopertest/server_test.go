@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -293,4 +294,47 @@ func TestStartWorksWithoutTestingT(t *testing.T) {
 	srv.Close()
 
 	assert.Equal(t, http.StatusOK, res.status)
+}
+
+func TestOversizedBodyCarriesRateLimitHeaders(t *testing.T) {
+	t.Parallel()
+	srv := qoopertest.Start(t)
+	body := `{"email":"` + strings.Repeat("a", 2<<20) + `@example.com"}`
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL()+"/users", strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+srv.Token())
+	req.Header.Set("Content-Type", "application/json")
+
+	resp, err := srv.Client().Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+
+	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+	assert.NotEmpty(t, resp.Header.Get("RateLimit-Limit"))
+	assert.NotEmpty(t, resp.Header.Get("RateLimit-Remaining"))
+	assert.NotEmpty(t, resp.Header.Get("RateLimit-Reset"))
+}
+
+func TestManagerWithoutExternalIDIsNull(t *testing.T) {
+	t.Parallel()
+	srv := qoopertest.Start(t)
+	manager, err := srv.PutUser(qooper.User{Email: "m@example.com", FirstName: "M", LastName: "M"})
+	require.NoError(t, err)
+	report, err := srv.PutUser(qooper.User{Email: "r@example.com", FirstName: "R", LastName: "R", Manager: &qooper.ManagerRef{ID: manager.ID}})
+	require.NoError(t, err)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL()+"/users/"+report.ID, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+srv.Token())
+
+	resp, err := srv.Client().Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var body map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+
+	managerJSON, ok := body["manager"].(map[string]any)
+	require.True(t, ok, "manager is an object")
+	value, present := managerJSON["externalId"]
+	assert.True(t, present, "externalId is present")
+	assert.Nil(t, value)
 }
