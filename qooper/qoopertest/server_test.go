@@ -338,3 +338,29 @@ func TestManagerWithoutExternalIDIsNull(t *testing.T) {
 	assert.True(t, present, "externalId is present")
 	assert.Nil(t, value)
 }
+
+func TestStrictLimitAndReactivateBody(t *testing.T) {
+	t.Parallel()
+	srv := qoopertest.Start(t)
+	user, err := srv.PutUser(qooper.User{Email: "r@example.com", FirstName: "R", LastName: "R"})
+	require.NoError(t, err)
+	send := func(method, path, body, contentType string) int {
+		req, err := http.NewRequestWithContext(t.Context(), method, srv.URL()+path, strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+srv.Token())
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
+		}
+		resp, err := srv.Client().Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+
+	assert.Equal(t, http.StatusBadRequest, send(http.MethodGet, "/users?limit=%2B5", "", ""))
+	assert.Equal(t, http.StatusBadRequest, send(http.MethodGet, "/users?limit=05", "", ""))
+	assert.Equal(t, http.StatusOK, send(http.MethodGet, "/users?limit=5", "", ""))
+	assert.Equal(t, http.StatusBadRequest, send(http.MethodPost, "/users/"+user.ID+"/reactivate", "{}", ""))
+	assert.Equal(t, http.StatusOK, send(http.MethodPost, "/users/"+user.ID+"/reactivate", "{}", "application/json"))
+	assert.Equal(t, http.StatusOK, send(http.MethodPost, "/users/"+user.ID+"/reactivate", "", ""))
+}

@@ -43,8 +43,11 @@ func (s *Server) listUsers(ex *exchange) *response {
 
 	limit := defaultPageSize
 	if query.Has("limit") {
-		n, err := strconv.Atoi(query.Get("limit"))
-		if err != nil || n < 1 || n > qooper.MaxPageSize {
+		raw := query.Get("limit")
+		n, err := strconv.Atoi(raw)
+		// Only plain decimal digits: Atoi also takes "+5", and "05" is not
+		// the canonical form of a number.
+		if err != nil || n < 1 || n > qooper.MaxPageSize || raw != strconv.Itoa(n) {
 			return ex.response(invalidValue("limit", fmt.Sprintf("limit must be an integer from 1 to %d", qooper.MaxPageSize)))
 		}
 		limit = n
@@ -497,8 +500,13 @@ func (s *Server) reactivateUser(ex *exchange, id string) *response {
 	if s.users[id] == nil {
 		return ex.response(ex.userNotFound())
 	}
-	if body := bytes.TrimSpace(ex.body); len(body) > 0 && !bytes.Equal(body, []byte("{}")) {
-		return ex.response(invalidRequest("", "reactivate takes no body"))
+	if body := bytes.TrimSpace(ex.body); len(body) > 0 {
+		if o := checkContentType(ex.r, false); o != nil {
+			return ex.response(*o)
+		}
+		if !bytes.Equal(body, []byte("{}")) {
+			return ex.response(invalidRequest("", "reactivate takes no body"))
+		}
 	}
 	return ex.response(s.setStatus(id, qooper.StatusActive))
 }
