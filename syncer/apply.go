@@ -230,7 +230,7 @@ func (r *applyRun) skip(i int, code, message string) {
 // failChange records a failed change, and stops the run when the target
 // rejected the credentials or the permission.
 func (r *applyRun) failChange(ctx context.Context, i int, err error) {
-	if ctx.Err() != nil && errors.Is(err, context.Cause(ctx)) || errors.Is(err, context.Canceled) && ctx.Err() != nil {
+	if ctx.Err() != nil && isContextError(ctx, err) {
 		r.skip(i, "canceled", "not finished: the run stopped")
 		return
 	}
@@ -246,6 +246,12 @@ func (r *applyRun) failChange(ctx context.Context, i int, err error) {
 	if isFatal(err) {
 		r.cancel(fmt.Errorf("the target rejected the request (%s): %w", code, err))
 	}
+}
+
+// isContextError reports whether err comes from the end of ctx rather than
+// from the target.
+func isContextError(ctx context.Context, err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Cause(ctx))
 }
 
 // markNotAttempted marks every change that got no outcome as skipped.
