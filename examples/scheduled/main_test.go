@@ -23,8 +23,6 @@ func envOf(values map[string]string) services.Env {
 	}
 }
 
-
-
 func TestParseSettingsDefaults(t *testing.T) {
 	cfg, err := parseSettings(nil, envOf(nil).Get, io.Discard)
 

@@ -24,8 +24,6 @@ func envOf(values map[string]string) services.Env {
 	}
 }
 
-
-
 func TestParseSettingsErrors(t *testing.T) {
 	tests := []struct {
 		name string

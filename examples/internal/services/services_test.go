@@ -23,8 +23,6 @@ func envOf(values map[string]string) Env {
 	}
 }
 
-
-
 func liveEnv() map[string]string {
 	return map[string]string{
 		EnvHiBobServiceUserID:    "SERVICE-42",
