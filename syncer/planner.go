@@ -108,12 +108,16 @@ func (p *planner) indexUsers() {
 
 // mapRecords maps every record. A record that fails to map fails alone.
 func (p *planner) mapRecords() {
+	// Each id is read once: a Record may look it up in a large decoded
+	// document.
+	ids := make([]string, len(p.in.records))
 	seen := make(map[string]int, len(p.in.records))
-	for _, rec := range p.in.records {
-		seen[rec.ID()]++
+	for i, rec := range p.in.records {
+		ids[i] = rec.ID()
+		seen[ids[i]]++
 	}
-	for _, rec := range p.in.records {
-		id := rec.ID()
+	for i, rec := range p.in.records {
+		id := ids[i]
 		if id == "" {
 			p.fail(&person{}, CodeMappingFailed, "root.id", "record has no employee id")
 			continue
@@ -297,6 +301,8 @@ func (p *planner) inScope(id string) bool {
 
 func (p *planner) planCreate(pr *person) {
 	change := &Change{Action: Create, EmployeeID: pr.id, Name: pr.name}
+	attributes := customAttributeKeys(pr.desired)
+	change.Fields = make([]FieldChange, 0, 1+len(stringFields)+len(attributes))
 	change.Fields = append(change.Fields, FieldChange{Field: mapping.TargetExternalID, After: pr.id})
 	for _, field := range stringFields {
 		value := pr.desired.Get(field)
@@ -305,7 +311,7 @@ func (p *planner) planCreate(pr *person) {
 		}
 		change.Fields = append(change.Fields, FieldChange{Field: field, After: value.V})
 	}
-	for _, key := range customAttributeKeys(pr.desired) {
+	for _, key := range attributes {
 		value := pr.desired.Get(key)
 		if value.V == nil {
 			continue
@@ -436,6 +442,9 @@ func (p *planner) deactivateMissing() {
 }
 
 func (p *planner) collectChanges() {
+	if p.plan.Changes == nil {
+		p.plan.Changes = make([]Change, 0, len(p.order)/8)
+	}
 	for _, pr := range p.order {
 		if pr.failed || !p.inScope(pr.id) {
 			continue
