@@ -2,11 +2,14 @@ package hibob_test
 
 import (
 	"encoding/json"
+	"net/http"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
 
 	"github.com/qooper/hrsync/hibob"
 )
@@ -189,4 +192,36 @@ func TestNewEmployee(t *testing.T) {
 	assert.Equal(t, "5", employee.ID())
 	assert.Equal(t, "Kraków", employee.Site())
 	assert.Empty(t, hibob.NewEmployee(nil).ID())
+}
+
+func TestSearchDropsDuplicateSlashKeys(t *testing.T) {
+	t.Parallel()
+	transport := httpmock.NewMockTransport()
+	transport.RegisterResponder(http.MethodPost, "https://api.hibob.com/v1/people/search",
+		httpmock.NewStringResponder(http.StatusOK, `{"employees":[{
+			"id": "1", "work": {"department": "209192163", "title": null},
+			"/root/id": {"value": "1"},
+			"/work/department": {"value": "209192163"},
+			"/work/site": {"value": "London"}
+		}]}`).HeaderSet(http.Header{"Content-Type": {"application/json"}}))
+	client, err := hibob.NewClient(hibob.Credentials{ServiceUserID: "u", Token: "t"},
+		hibob.WithHTTPClient(&http.Client{Transport: transport}), hibob.WithRateLimit(rate.Inf, 1))
+	require.NoError(t, err)
+
+	employees, err := client.SearchPeople(t.Context(), &hibob.SearchRequest{Fields: []string{"root.id", "work.department", "work.site", "work.title"}})
+	require.NoError(t, err)
+	require.Len(t, employees, 1)
+	e := employees[0]
+
+	assert.NotContains(t, e.Raw(), "/root/id")
+	assert.NotContains(t, e.Raw(), "/work/department")
+	assert.Contains(t, e.Raw(), "/work/site", "a slash key without a nested twin stays")
+	assert.Equal(t, "1", e.ID())
+	assert.Equal(t, "209192163", e.Department())
+	site, present := e.Field("work.site")
+	assert.True(t, present)
+	assert.Equal(t, "London", site)
+	title, present := e.Field("work.title")
+	assert.True(t, present)
+	assert.Nil(t, title)
 }

@@ -185,6 +185,7 @@ func decodeEmployeeArray(dec *json.Decoder, employees *[]*Employee) error {
 		if raw == nil {
 			continue
 		}
+		dropDuplicateSlashKeys(raw)
 		*employees = append(*employees, &Employee{raw: raw})
 	}
 	_, err = dec.Token()
