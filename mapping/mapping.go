@@ -67,7 +67,9 @@ type User struct {
 func (u *User) Get(target string) Value { return u.Values[target] }
 
 // Mapper turns a source record into the desired Qooper user. Implement it
-// to replace the whole mapping.
+// to replace the whole mapping. The sync engine calls Map from several
+// goroutines at once on large inputs, so an implementation must be safe for
+// concurrent use.
 type Mapper interface {
 	// Map maps one record. An error names the employee and the field, and
 	// never affects other records. A record that a scope filter excludes

@@ -213,6 +213,24 @@ func TestTodayUsesTimeZone(t *testing.T) {
 
 func TestFindCyclesNeverLoops(t *testing.T) {
 	t.Parallel()
-	edges := map[string]string{"a": "b", "b": "c", "c": "a", "d": "a", "e": "e", "f": "g"}
-	assert.Equal(t, [][]string{{"a", "b", "c"}, {"e"}}, findCycles(edges))
+	people := map[string]*person{}
+	var order []*person
+	for _, id := range []string{"a", "b", "c", "d", "e", "f", "g"} {
+		people[id] = &person{id: id}
+		order = append(order, people[id])
+	}
+	for id, managerID := range map[string]string{"a": "b", "b": "c", "c": "a", "d": "a", "e": "e", "f": "g"} {
+		people[id].manager = people[managerID]
+	}
+
+	var got [][]string
+	for _, cycle := range findCycles(order) {
+		var ids []string
+		for _, pr := range cycle {
+			ids = append(ids, pr.id)
+		}
+		got = append(got, ids)
+	}
+
+	assert.Equal(t, [][]string{{"a", "b", "c"}, {"e"}}, got)
 }

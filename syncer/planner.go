@@ -4,9 +4,11 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/qooper/hrsync/mapping"
 	"github.com/qooper/hrsync/qooper"
@@ -37,6 +39,13 @@ type person struct {
 	// failed is set once the record fails; it then gets no change.
 	failed bool
 	change *Change
+	// manager is the person's desired manager when that manager is an
+	// active synced employee, and clearManager is set when the manager must
+	// be cleared.
+	manager      *person
+	clearManager bool
+	// visit is findCycles' mark.
+	visit int
 }
 
 // planner builds one Plan. It is not safe for concurrent use.
@@ -116,7 +125,8 @@ func (p *planner) mapRecords() {
 		ids[i] = rec.ID()
 		seen[ids[i]]++
 	}
-	for i, rec := range p.in.records {
+	mapped := p.mapAll(ids)
+	for i := range p.in.records {
 		id := ids[i]
 		if id == "" {
 			p.fail(&person{}, CodeMappingFailed, "root.id", "record has no employee id")
@@ -130,7 +140,7 @@ func (p *planner) mapRecords() {
 			}
 			continue
 		}
-		desired, err := p.s.mapper.Map(rec, p.in.lists)
+		desired, err := mapped[i].user, mapped[i].err
 		if errors.Is(err, mapping.ErrOutOfScope) {
 			p.outOfScopeIDs[id] = true
 			if p.in.only == nil || p.in.only[id] {
@@ -172,6 +182,48 @@ func mappingErrorField(err error) string {
 		return fieldErr.Target
 	}
 	return fieldErr.Source
+}
+
+// mapResult is the outcome of mapping one record.
+type mapResult struct {
+	user *mapping.User
+	err  error
+}
+
+// minParallelRecords is the number of records from which mapAll spreads
+// the work over several goroutines; below it the goroutines cost more than
+// they save.
+const minParallelRecords = 2048
+
+// mapAll maps every record with an id, on as many goroutines as the
+// process may run at once. Mappers are pure, so the result does not depend
+// on the split.
+func (p *planner) mapAll(ids []string) []mapResult {
+	results := make([]mapResult, len(p.in.records))
+	mapRange := func(from, to int) {
+		for i := from; i < to; i++ {
+			if ids[i] != "" {
+				results[i].user, results[i].err = p.s.mapper.Map(p.in.records[i], p.in.lists)
+			}
+		}
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if len(ids) < minParallelRecords || workers < 2 {
+		mapRange(0, len(ids))
+		return results
+	}
+	var wg sync.WaitGroup
+	chunk := (len(ids) + workers - 1) / workers
+	for from := 0; from < len(ids); from += chunk {
+		to := min(from+chunk, len(ids))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mapRange(from, to)
+		}()
+	}
+	wg.Wait()
+	return results
 }
 
 // reportMissingFields warns once about every requested field that no record
