@@ -310,11 +310,12 @@ func (p *planner) matchUsers() {
 		if owner == nil || owner == pr.user {
 			continue
 		}
-		if pr.user == nil && !pr.active {
-			// An inactive employee with no Qooper user leads to no write:
-			// it neither adopts a user nor conflicts with one. Adopting it
-			// would only deactivate a user the sync never managed, such as
-			// an administrator with a reused address.
+		if !pr.active {
+			// An inactive employee neither adopts a user nor conflicts
+			// with one. Adopting would only deactivate a user the sync
+			// never managed, such as an administrator with a reused
+			// address, and a conflict would keep a leaver's own user
+			// active.
 			continue
 		}
 		if pr.user == nil && (owner.ExternalID == nil || *owner.ExternalID == "") && !p.matchedUsers[owner.ID] {
@@ -401,6 +402,11 @@ func (p *planner) planExisting(pr *person) {
 		if stringEqual(field, current, value.V) {
 			continue
 		}
+		if field == mapping.TargetEmail && !pr.active && p.emailTakenByOther(value, u) {
+			// A leaver keeps the old address rather than fail on one that
+			// Qooper has given to someone else.
+			continue
+		}
 		change.Fields = append(change.Fields, FieldChange{Field: field, Before: stringPointerValue(current), After: value.V})
 	}
 	for _, key := range customAttributeKeys(pr.desired) {
@@ -441,6 +447,13 @@ func (p *planner) planExisting(pr *person) {
 		}
 	}
 	pr.change = change
+}
+
+// emailTakenByOther reports whether another Qooper user than u has the
+// e-mail address in value.
+func (p *planner) emailTakenByOther(value mapping.Value, u *qooper.User) bool {
+	owner := p.byEmail[normalize(mapping.TargetEmail, valueString(value))]
+	return owner != nil && owner != u
 }
 
 // effectiveDate returns the date sent with a deactivation: the termination

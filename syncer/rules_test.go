@@ -926,3 +926,27 @@ func TestPlanMissingEmailNamesTheGap(t *testing.T) {
 	assert.Equal(t, CodeMissingEmail, f.Code)
 	assert.Contains(t, f.Message, "add one in HiBob")
 }
+
+func TestPlanLeaverWithReusedEmailIsDeactivated(t *testing.T) {
+	t.Parallel()
+	leaver := managedUser("1001", "Ada", "Lovelace")
+	leaver.Email = "ada.old@example.com"
+	newcomer := &qooper.User{Email: "ada.lovelace@example.com", FirstName: "Other", LastName: "Person"}
+	dst := newMemTarget(leaver, newcomer)
+	src := &fakeSource{records: []mapping.Record{employee("1001", "Ada", "Lovelace").inactive("2026-11-30")}}
+	s := newTestSyncer(t, src, dst, WithAllowDeactivations(1))
+
+	plan, err := s.Plan(t.Context())
+	require.NoError(t, err)
+
+	assert.Empty(t, plan.Failures)
+	c := changeFor(plan, "1001")
+	require.NotNil(t, c)
+	assert.Equal(t, Deactivate, c.Action)
+	assert.NotContains(t, fieldNames(c), "email", "the leaver keeps the address Qooper gave to someone else")
+
+	report, err := s.Apply(t.Context(), plan)
+	require.NoError(t, err)
+	assert.Equal(t, 1, report.Count(Applied))
+	assert.Equal(t, qooper.StatusDeactivated, dst.byExternalID("1001").Status)
+}
