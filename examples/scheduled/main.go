@@ -184,7 +184,7 @@ func run(ctx context.Context, args []string, env services.Env, stderr io.Writer)
 			return exitFatal
 		}
 		defer demo.Close()
-		logger.Info("demo mode: no HIBOB_* or QOOPER_* variable is set, so the worker syncs in-process fakes",
+		logger.Info("demo mode: no live HIBOB_* or QOOPER_* variable is set, so the worker syncs in-process fakes",
 			"hibob", demo.HiBob.URL(), "qooper", demo.Qooper.URL(), "employees", len(demo.Company.People))
 		worker.RunAtStart = true
 		worker.Job = demoJob(demo, clients, cfg.mapper, logger)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/qooper/hrsync/examples/internal/services"
@@ -21,7 +22,7 @@ func runDemo(ctx context.Context, opts *options, logger *slog.Logger, stdout, st
 	}
 	defer demo.Close()
 
-	fmt.Fprintf(stdout, "Demo mode: no HIBOB_* or QOOPER_* variable is set, so this run uses in-process fakes.\n")
+	fmt.Fprintf(stdout, "Demo mode: none of %s is set, so this run uses in-process fakes.\n", strings.Join(services.LiveVariables, ", "))
 	fmt.Fprintf(stdout, "Fake HiBob at %s with a sample company of %d people, fake Qooper at %s with no users.\n",
 		demo.HiBob.URL(), len(demo.Company.People), demo.Qooper.URL())
 	if opts.check {

@@ -124,12 +124,14 @@ func ConfigFromEnv(env Env) (*Config, error) {
 	if name := value(EnvHiBobEnvironment); name != "" {
 		parsed, err := hibob.ParseEnvironment(name)
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("invalid %s %q, use %q or %q", EnvHiBobEnvironment, name, hibob.Production, hibob.Sandbox))
+			// The value is not repeated: it may be a token set in the
+			// wrong variable.
+			problems = append(problems, fmt.Sprintf("invalid %s, use %q or %q", EnvHiBobEnvironment, hibob.Production, hibob.Sandbox))
 		}
 		environment = parsed
 	}
 	if len(problems) > 0 {
-		return nil, Usagef("%s: fix them for live mode, or unset every HIBOB_* and QOOPER_* variable to run the demo",
+		return nil, Usagef("%s: fix them for live mode, or unset all of "+strings.Join(LiveVariables, ", ")+" to run the demo",
 			strings.Join(problems, "; "))
 	}
 
