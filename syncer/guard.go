@@ -3,6 +3,7 @@ package syncer
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/qooper/hrsync/qooper"
 )
@@ -69,10 +70,52 @@ func (p *planner) applyGuard() {
 		}
 	}
 	p.plan.Changes = append(p.plan.Changes, split...)
+	p.keepManagersOfHeldLeavers()
 	p.plan.Issues = append(p.plan.Issues, Issue{
 		Severity: SeverityError,
 		Code:     CodeDeactivationsHeld,
 		Message: fmt.Sprintf("all %d deactivations are held: %s. Check the source, then rerun with an allowance of at least %d deactivations",
 			decision.Deactivations, decision.Reason, decision.Deactivations),
 	})
+}
+
+// keepManagersOfHeldLeavers drops the manager clears that point at users
+// whose deactivation is held: those managers stay active in Qooper, so
+// their reports keep them until the deactivations apply.
+func (p *planner) keepManagersOfHeldLeavers() {
+	held := make(map[string]bool)
+	for i := range p.plan.Changes {
+		if c := &p.plan.Changes[i]; c.Held {
+			held[c.UserID] = true
+		}
+	}
+	kept := make(map[string]bool)
+	changes := p.plan.Changes[:0]
+	for _, c := range p.plan.Changes {
+		m := c.Manager
+		if m != nil && m.After == nil && m.Before != nil && held[m.Before.UserID] {
+			c.Manager = nil
+			kept[c.EmployeeID] = true
+			if c.Action == Update && len(c.Fields) == 0 {
+				p.plan.Unchanged++
+				continue
+			}
+		}
+		changes = append(changes, c)
+	}
+	p.plan.Changes = changes
+	if len(kept) == 0 {
+		return
+	}
+	issues := p.plan.Issues[:0]
+	for _, issue := range p.plan.Issues {
+		if issue.Code == CodeManagerNotSynced {
+			issue.EmployeeIDs = slices.DeleteFunc(issue.EmployeeIDs, func(id string) bool { return kept[id] })
+			if len(issue.EmployeeIDs) == 0 {
+				continue
+			}
+		}
+		issues = append(issues, issue)
+	}
+	p.plan.Issues = issues
 }

@@ -950,3 +950,26 @@ func TestPlanLeaverWithReusedEmailIsDeactivated(t *testing.T) {
 	assert.Equal(t, 1, report.Count(Applied))
 	assert.Equal(t, qooper.StatusDeactivated, dst.byExternalID("1001").Status)
 }
+
+func TestGuardKeepsManagerOfHeldLeaver(t *testing.T) {
+	t.Parallel()
+	ada, alan, grace := managedUser("1001", "Ada", "Lovelace"), managedUser("1002", "Alan", "Turing"), managedUser("1003", "Grace", "Hopper")
+	dst := newMemTarget(ada, alan, grace)
+	alan.Manager = &qooper.ManagerRef{ID: ada.ID}
+	src := &fakeSource{records: []mapping.Record{
+		employee("1001", "Ada", "Lovelace").inactive("2026-11-30"),
+		employee("1002", "Alan", "Turing").reportsTo("1001"),
+		employee("1003", "Grace", "Hopper"),
+	}}
+	s := newTestSyncer(t, src, dst)
+
+	plan, err := s.Plan(t.Context())
+	require.NoError(t, err)
+	_, _ = s.Apply(t.Context(), plan)
+
+	require.True(t, plan.Guard.Held)
+	assert.Nil(t, changeFor(plan, "1002"), "the report keeps the held leaver as manager")
+	assert.Nil(t, issueFor(plan, CodeManagerNotSynced))
+	require.NotNil(t, dst.byExternalID("1002").Manager)
+	assert.Equal(t, ada.ID, dst.byExternalID("1002").Manager.ID)
+}
