@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/qooper/hrsync/internal/logctx"
 	"github.com/qooper/hrsync/internal/rest"
 )
 
@@ -259,11 +260,12 @@ func (c *Client) do(ctx context.Context, r *request, out any) error {
 		if !retry {
 			break
 		}
-		c.logger.LogAttrs(ctx, slog.LevelWarn, "retrying request",
+		attrs := append(logctx.Attrs(ctx),
 			slog.String("service", "qooper"),
 			slog.String("method", r.method),
 			slog.String("path", r.route),
 			slog.Int("attempt", attempt+2))
+		c.logger.LogAttrs(ctx, slog.LevelWarn, "retrying request", attrs...)
 		if err := sleep(ctx, wait); err != nil {
 			return err
 		}
