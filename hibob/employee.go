@@ -83,10 +83,10 @@ func (e *Employee) Field(id string) (value any, present bool) {
 }
 
 // dropDuplicateSlashKeys deletes the slash keys of raw whose field the
-// nested form also has. HiBob sends every non-null field in both forms, and
-// Field reads the nested form first, so the slash copy is never read; it is
-// about two thirds of a decoded record's memory. A slash key whose nested
-// field is absent stays.
+// nested form also has. HiBob sends every non-null field in both forms,
+// and Field reads the nested form first, so the slash copy is never read.
+// That copy is about two thirds of a decoded record's memory. A slash key
+// whose nested field is absent stays.
 func dropDuplicateSlashKeys(raw map[string]any) {
 	for key := range raw {
 		path, ok := strings.CutPrefix(key, "/")

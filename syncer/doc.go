@@ -15,10 +15,12 @@
 // employee adopts them by e-mail address. An employee matches the user with
 // the same externalId, else a user with the same e-mail address and no
 // externalId. An inactive employee never adopts a user, because that would
-// only deactivate a user the sync never managed. The employment status in the source decides: an active
-// employee is created, updated or reactivated; an inactive one, and a
-// managed user whose employee is gone or out of scope, is deactivated. A
-// suspended user keeps its status. Values compare equal when they mean the
+// only deactivate a user the sync never managed.
+//
+// The employment status in the source decides. An active employee is
+// created, updated or reactivated. An inactive one is deactivated, and so
+// is a managed user whose employee is gone or out of scope. A suspended
+// user keeps its status. Values compare equal when they mean the
 // same (white space, e-mail case, date format). A field that the source did
 // not return is unknown and never clears a Qooper value.
 //

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Action is what a change does to one Qooper user.
+// Action is the kind of write a change makes to one Qooper user.
 type Action int
 
 // Actions, in the order Apply runs them: creates, then updates and
@@ -189,7 +189,7 @@ const (
 
 // GuardDecision is the deactivation guard's verdict on a plan.
 type GuardDecision struct {
-	// Deactivations is the number of deactivations the plan asks for.
+	// Deactivations is the number of deactivations in the plan.
 	Deactivations int `json:"deactivations"`
 	// ActiveManaged is the number of active Qooper users with an externalId
 	// before the run.

@@ -14,7 +14,7 @@ import (
 	"github.com/qooper/hrsync/qooper"
 )
 
-// planInput is what the planner reads: the source records, the list labels
+// planInput is the planner's input: the source records, the list labels
 // and the Qooper users, all fetched before planning starts.
 type planInput struct {
 	records []mapping.Record

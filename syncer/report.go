@@ -6,14 +6,14 @@ import (
 	"time"
 )
 
-// Outcome is what became of one change.
+// Outcome is the result of one change.
 type Outcome string
 
 // Change outcomes.
 const (
 	// Applied means the change was written, or was already in effect.
 	Applied Outcome = "applied"
-	// Failed means the write failed; Code and Message say why.
+	// Failed means the write failed. Code and Message give the reason.
 	Failed Outcome = "failed"
 	// Skipped means the change was not attempted, because the run stopped
 	// or nothing needed writing.
@@ -39,8 +39,8 @@ type Report struct {
 	Failures   []Failure     `json:"failures,omitempty"`
 	Issues     []Issue       `json:"issues,omitempty"`
 	Guard      GuardDecision `json:"guard"`
-	// Stopped says why the run stopped before every change was tried: the
-	// target rejected the credentials, or the context ended.
+	// Stopped is the reason the run stopped before every change was tried:
+	// the target rejected the credentials, or the context ended.
 	Stopped string `json:"stopped,omitempty"`
 }
 

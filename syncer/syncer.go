@@ -133,8 +133,8 @@ func WithDeactivationThreshold(share float64) Option {
 }
 
 // WithAllowDeactivations lets a run deactivate up to n people even when the
-// guard would hold them. A run that asks for more than n deactivations is
-// still held whole.
+// guard would hold them. A run with more than n deactivations is still
+// held whole.
 func WithAllowDeactivations(n int) Option {
 	return func(s *Syncer) error {
 		if n < 0 {

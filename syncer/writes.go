@@ -103,8 +103,8 @@ func (e *conflictError) Error() string {
 	return "the e-mail address or employee id belongs to Qooper user " + e.userID + ", which is matched to another employee"
 }
 
-// update reactivates a user when the change says so, then patches the
-// changed fields and the manager.
+// update reactivates a user when the change is a reactivation, then
+// patches the changed fields and the manager.
 func (r *applyRun) update(ctx context.Context, i int) {
 	c := &r.plan.Changes[i]
 	if c.Action == Reactivate {

@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// ServerWait returns how long the server asks the client to wait, from
+// ServerWait returns how long the server requests the client to wait, from
 // Retry-After (seconds or an HTTP date), else from X-RateLimit-Reset. HiBob
 // is reported to send X-RateLimit-Reset as a Unix time in seconds; a small
 // value is read as a number of seconds and a very large one as Unix

@@ -40,14 +40,14 @@ type Config struct {
 	MaxBodyBytes int64
 }
 
-// RetryPolicy says when and how long a Client waits before it sends an
+// RetryPolicy sets when and how long a Client waits before it sends an
 // idempotent request again.
 type RetryPolicy struct {
 	// MaxRetries is the number of retries after the first attempt.
 	MaxRetries int
 	// MinWait and MaxWait bound the exponential backoff.
 	MinWait, MaxWait time.Duration
-	// MaxRetryAfter caps a wait that the server asks for through
+	// MaxRetryAfter caps a wait that the server requests through
 	// Retry-After or X-RateLimit-Reset. A longer wait is cut to the cap, so
 	// the retry may come early and meet another 429, which counts as one
 	// more retry.
@@ -255,7 +255,7 @@ func isRetryableTransportError(err error) bool {
 }
 
 // backoff returns the wait before retry number attempt+1. A wait the
-// server asks for wins over the exponential schedule.
+// server requests wins over the exponential schedule.
 func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil {
 		if wait, ok := ServerWait(resp.Header, time.Now()); ok {
