@@ -14,6 +14,7 @@ var (
 	_ Source         = (*HiBobSource)(nil)
 	_ EmailFinder    = (*HiBobSource)(nil)
 	_ Target         = (*QooperTarget)(nil)
+	_ BulkCreator    = (*QooperTarget)(nil)
 	_ mapping.Record = (*hibob.Employee)(nil)
 )
 
@@ -150,4 +151,26 @@ func (t *QooperTarget) DeactivateUser(ctx context.Context, id string, opts *qoop
 // ReactivateUser reactivates a user.
 func (t *QooperTarget) ReactivateUser(ctx context.Context, id string) (*qooper.User, error) {
 	return t.client.ReactivateUser(ctx, id)
+}
+
+// CreateUsers creates up to MaxBulkCreates users with one bulk request.
+func (t *QooperTarget) CreateUsers(ctx context.Context, creates []BulkCreate) ([]BulkCreateResult, error) {
+	ops := make([]qooper.BulkOperation, len(creates))
+	for i, c := range creates {
+		ops[i] = qooper.BulkOperation{Op: qooper.BulkCreate, IdempotencyKey: c.IdempotencyKey, User: c.Fields}
+	}
+	results, err := t.client.Bulk(ctx, ops)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]BulkCreateResult, len(results))
+	for i, result := range results {
+		out[i].User = result.User
+		if result.Err != nil {
+			// Assigned only when set: a nil *qooper.APIError in an error
+			// interface would not compare equal to nil.
+			out[i].Err = result.Err
+		}
+	}
+	return out, nil
 }

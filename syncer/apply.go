@@ -50,7 +50,12 @@ func (s *Syncer) Apply(ctx context.Context, plan *Plan) (*Report, error) {
 	defer cancel(nil)
 	run.cancel = cancel
 
+	bulk, canBulk := s.target.(BulkCreator)
 	for _, level := range run.createLevels() {
+		if s.bulk && canBulk && !s.invite {
+			run.runBatches(runCtx, level, bulk)
+			continue
+		}
 		run.runPhase(runCtx, "create", level, run.create)
 	}
 	run.runPhase(runCtx, "update", run.indexes(Update, Reactivate), run.update)
@@ -177,6 +182,37 @@ func (r *applyRun) runPhase(ctx context.Context, phase string, indexes []int, fn
 			started := time.Now()
 			fn(ctx, i)
 			r.finishChange(ctx, phase, i, time.Since(started))
+		}()
+	}
+	wg.Wait()
+}
+
+// runBatches sends the creates of one level in bulk requests of up to
+// MaxBulkCreates, with at most the configured number of requests at once.
+func (r *applyRun) runBatches(ctx context.Context, indexes []int, bulk BulkCreator) {
+	slots := make(chan struct{}, r.s.workers)
+	var wg sync.WaitGroup
+	for from := 0; from < len(indexes); from += MaxBulkCreates {
+		batch := indexes[from:min(from+MaxBulkCreates, len(indexes))]
+		select {
+		case <-ctx.Done():
+		case slots <- struct{}{}:
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		for _, i := range batch {
+			r.attempts[i] = true
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-slots }()
+			started := time.Now()
+			r.createBatch(ctx, bulk, batch)
+			for _, i := range batch {
+				r.finishChange(ctx, "create", i, time.Since(started))
+			}
 		}()
 	}
 	wg.Wait()

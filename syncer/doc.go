@@ -47,7 +47,8 @@
 // and reactivations, then deactivations, with WithConcurrency writes at
 // once under the clients' rate limits. Creates carry an idempotency key
 // derived from the plan and the employee, and a create that conflicts with
-// a user the rules allow to adopt adopts it. One failed change never stops
+// a user the rules allow to adopt adopts it. WithBulkCreates sends creates
+// in batches of up to 100 through a Target that is a BulkCreator. One failed change never stops
 // the others, except when the target rejects the credentials or the
 // permission (401 or 403), which stops the run. Cancelling the context
 // stops the run too; the report says what was done.

@@ -29,6 +29,34 @@ type EmailFinder interface {
 	RecordsByEmail(ctx context.Context, email string, fields []string) ([]mapping.Record, error)
 }
 
+// BulkCreator is a Target that can create many users in one request.
+// With WithBulkCreates, Apply sends creates through it in batches of up to
+// MaxBulkCreates, which cuts the requests of a large initial load about a
+// hundredfold. QooperTarget implements it with the bulk endpoint.
+type BulkCreator interface {
+	// CreateUsers creates active users without invitations and returns one
+	// result per create, in order. An error means the request as a whole
+	// failed.
+	CreateUsers(ctx context.Context, creates []BulkCreate) ([]BulkCreateResult, error)
+}
+
+// MaxBulkCreates is the most creates Apply sends in one bulk request, the
+// limit of Qooper's bulk endpoint.
+const MaxBulkCreates = qooper.MaxBulkOperations
+
+// BulkCreate is one create of a bulk request.
+type BulkCreate struct {
+	Fields         qooper.UserFields
+	IdempotencyKey string
+}
+
+// BulkCreateResult is the outcome of one create of a bulk request: the new
+// user, or the error of that create alone.
+type BulkCreateResult struct {
+	User *qooper.User
+	Err  error
+}
+
 // Target reads and writes Qooper users. QooperTarget adapts a
 // *qooper.Client; Qooper's backend may plug in its own, for example one that
 // writes to its database. Errors should match the qooper sentinels

@@ -35,6 +35,7 @@ type Syncer struct {
 	allowance int
 	workers   int
 	invite    bool
+	bulk      bool
 	progress  func(Progress)
 }
 
@@ -162,6 +163,17 @@ func WithConcurrency(n int) Option {
 func WithInvite(invite bool) Option {
 	return func(s *Syncer) error {
 		s.invite = invite
+		return nil
+	}
+}
+
+// WithBulkCreates makes Apply send creates in batches of up to
+// MaxBulkCreates through the target's bulk endpoint, when the target is a
+// BulkCreator. Bulk creates send no invitation, so WithInvite(true) turns
+// them off.
+func WithBulkCreates(bulk bool) Option {
+	return func(s *Syncer) error {
+		s.bulk = bulk
 		return nil
 	}
 }

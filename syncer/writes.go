@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/qooper/hrsync/mapping"
@@ -46,21 +47,55 @@ func isVisibleASCII(s string) bool {
 func (r *applyRun) create(ctx context.Context, i int) {
 	c := &r.plan.Changes[i]
 	fields := fieldsForChange(c, r.resolveManager)
-	message := ""
-	if c.Manager != nil && c.Manager.After != nil && !fields.ManagerID.IsSet() {
-		message = "created without a manager: the manager's create failed"
-	}
 
 	user, err := r.s.target.CreateUser(ctx, fields, &qooper.CreateOptions{
 		Invite:         r.s.invite,
 		IdempotencyKey: IdempotencyKey(r.plan.ID, c.EmployeeID),
 	})
+	r.finishCreate(ctx, i, fields, user, err)
+}
+
+// createBatch sends up to MaxBulkCreates creates in one request through a
+// BulkCreator. A failure of the whole request fails every create in it.
+func (r *applyRun) createBatch(ctx context.Context, bulk BulkCreator, indexes []int) {
+	creates := make([]BulkCreate, len(indexes))
+	fields := make([]qooper.UserFields, len(indexes))
+	for n, i := range indexes {
+		c := &r.plan.Changes[i]
+		fields[n] = fieldsForChange(c, r.resolveManager)
+		creates[n] = BulkCreate{Fields: fields[n], IdempotencyKey: IdempotencyKey(r.plan.ID, c.EmployeeID)}
+	}
+
+	results, err := bulk.CreateUsers(ctx, creates)
+	if err == nil && len(results) != len(creates) {
+		err = fmt.Errorf("bulk create returned %d results for %d creates", len(results), len(creates))
+	}
+	for n, i := range indexes {
+		if err != nil {
+			r.finishCreate(ctx, i, fields[n], nil, err)
+			continue
+		}
+		r.finishCreate(ctx, i, fields[n], results[n].User, results[n].Err)
+	}
+}
+
+// finishCreate records the outcome of a create, adopting the existing user
+// after a 409 uniqueness conflict when the matching rules allow it.
+func (r *applyRun) finishCreate(ctx context.Context, i int, fields qooper.UserFields, user *qooper.User, err error) {
+	c := &r.plan.Changes[i]
+	message := ""
+	if c.Manager != nil && c.Manager.After != nil && !fields.ManagerID.IsSet() {
+		message = "created without a manager: the manager's create failed"
+	}
 	var apiErr *qooper.APIError
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict && apiErr.ConflictingID != "" {
 		user, err = r.adopt(ctx, c, apiErr.ConflictingID, fields)
 		if err == nil {
 			message = "adopted existing user " + user.ID + " after a conflict"
 		}
+	}
+	if err == nil && user == nil {
+		err = errors.New("the target returned no user for a successful create")
 	}
 	if err != nil {
 		r.failChange(ctx, i, err)
