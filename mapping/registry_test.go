@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -88,8 +89,10 @@ func TestRegistriesAreIndependent(t *testing.T) {
 	assert.ErrorContains(t, err, `unknown transform "initials"`)
 }
 
-func TestRegisterTransformPackageLevel(t *testing.T) {
-	err := mapping.RegisterTransform("test.reverse", func(args mapping.Args) (mapping.Transform, error) {
+// registerReverse registers the package-level "test.reverse" transform
+// once per test binary, so that -count=2 does not register it twice.
+var registerReverse = sync.OnceValue(func() error {
+	return mapping.RegisterTransform("test.reverse", func(args mapping.Args) (mapping.Transform, error) {
 		return mapping.TransformFunc(func(v any, _ mapping.Env) (mapping.Value, error) {
 			s, ok := v.(string)
 			if !ok {
@@ -102,7 +105,10 @@ func TestRegisterTransformPackageLevel(t *testing.T) {
 			return mapping.Value{Known: true, V: string(runes)}, nil
 		}), args.CheckNames()
 	})
-	require.NoError(t, err)
+})
+
+func TestRegisterTransformPackageLevel(t *testing.T) {
+	require.NoError(t, registerReverse())
 
 	m, err := mapping.ParseJSON([]byte(`{"version":1,"extends":"default","rules":[
 	  {"target":"location","source":"work.site","transforms":[{"name":"test.reverse"}]}
