@@ -23,8 +23,8 @@ func runDemo(ctx context.Context, opts *options, logger *slog.Logger, stdout, st
 	defer demo.Close()
 
 	fmt.Fprintf(stdout, "Demo mode: none of %s is set, so this run uses in-process fakes.\n", strings.Join(services.LiveVariables, ", "))
-	fmt.Fprintf(stdout, "Fake HiBob at %s with a sample company of %d people, fake Qooper at %s with no users.\n",
-		demo.HiBob.URL(), len(demo.Company.People), demo.Qooper.URL())
+	fmt.Fprintf(stdout, "Fake HiBob at %s with a sample company of %d people, fake Qooper at %s with the %d deactivated accounts of former employees.\n",
+		demo.HiBob.URL(), len(demo.Company.People), demo.Qooper.URL(), demo.FormerAccounts)
 	if opts.check {
 		fmt.Fprintln(stdout)
 		return runCheck(ctx, clients, opts.mapper, stdout, stderr)

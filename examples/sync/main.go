@@ -10,9 +10,10 @@
 // environment's URL.
 //
 // With none of them set, the command runs a demo. It starts a fake HiBob
-// seeded with a sample company and an empty fake Qooper in process, and
-// runs the initial load. Then it applies a day of HR changes to the fake
-// HiBob and runs again.
+// seeded with a sample company and a fake Qooper that holds only the
+// deactivated accounts of former employees, in process, and runs the
+// initial load. Then it applies a day of HR changes to the fake HiBob,
+// rehire included, and runs again.
 //
 // Usage:
 //

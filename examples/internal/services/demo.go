@@ -3,6 +3,7 @@ package services
 import (
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,12 +23,17 @@ const (
 	DemoCompanySize = 300
 )
 
-// Demo is a fake HiBob seeded with a sample company and an empty fake
-// Qooper, both served in process on loopback addresses.
+// Demo is a fake HiBob seeded with a sample company and a fake Qooper,
+// both served in process on loopback addresses. The fake Qooper starts
+// with the deactivated accounts of the company's former employees, as an
+// earlier sync leaves them, so that a rehire shows as a reactivation.
 type Demo struct {
 	Company *hibobtest.Company
 	HiBob   *hibobtest.Server
 	Qooper  *qoopertest.Server
+	// FormerAccounts is the number of deactivated accounts the fake Qooper
+	// starts with.
+	FormerAccounts int
 }
 
 // StartDemo starts the fakes with the sample company of DemoSeed and
@@ -54,7 +60,52 @@ func StartDemo(today time.Time, logger *slog.Logger) (*Demo, *Clients, error) {
 		d.Close()
 		return nil, nil, fmt.Errorf("connect to the fake Qooper: %w", err)
 	}
+	d.seedFormerAccounts()
 	return d, &Clients{HiBob: hibobClient, Qooper: qooperClient, QooperBaseURL: d.Qooper.URL()}, nil
+}
+
+// seedFormerAccounts stores a deactivated Qooper user for every former
+// employee with an e-mail address of their own. An address that another
+// former employee already has is skipped, as Qooper keeps addresses unique.
+func (d *Demo) seedFormerAccounts() {
+	labels := func(list string) map[string]string {
+		if named := d.Company.Lists[list]; named != nil {
+			return named.Labels()
+		}
+		return nil
+	}
+	titles, departments := labels("title"), labels("department")
+	for _, p := range d.Company.People {
+		if p.Status != "Inactive" || p.Email == "" {
+			continue
+		}
+		externalID := p.ID
+		_, err := d.Qooper.PutUser(qooper.User{
+			ExternalID:      &externalID,
+			Email:           p.Email,
+			FirstName:       p.FirstName,
+			LastName:        p.Surname,
+			DisplayName:     optional(p.DisplayName),
+			JobTitle:        optional(titles[p.Title]),
+			Department:      optional(departments[p.Department]),
+			Location:        optional(p.Site),
+			EmployeeNumber:  optional(strconv.FormatInt(p.EmployeeNumber, 10)),
+			StartDate:       optional(p.StartDate),
+			TerminationDate: optional(p.TerminationDate),
+			Status:          qooper.StatusDeactivated,
+		})
+		if err == nil {
+			d.FormerAccounts++
+		}
+	}
+}
+
+// optional returns nil for "" and a pointer to s otherwise.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // Close stops both fakes.
