@@ -161,39 +161,30 @@ func (r *applyRun) createLevels() [][]int {
 // runPhase runs fn for each change index with at most the configured
 // number at once, and stops starting new ones when ctx ends.
 func (r *applyRun) runPhase(ctx context.Context, phase string, indexes []int, fn func(context.Context, int)) {
-	if len(indexes) == 0 {
-		return
+	groups := make([][]int, len(indexes))
+	for k := range indexes {
+		groups[k] = indexes[k : k+1]
 	}
-	slots := make(chan struct{}, r.s.workers)
-	var wg sync.WaitGroup
-	for _, i := range indexes {
-		select {
-		case <-ctx.Done():
-		case slots <- struct{}{}:
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		r.attempts[i] = true
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-slots }()
-			started := time.Now()
-			fn(ctx, i)
-			r.finishChange(ctx, phase, i, time.Since(started))
-		}()
-	}
-	wg.Wait()
+	r.runGroups(ctx, phase, groups, func(ctx context.Context, group []int) { fn(ctx, group[0]) })
 }
 
 // runBatches sends the creates of one level in bulk requests of up to
 // MaxBulkCreates, with at most the configured number of requests at once.
 func (r *applyRun) runBatches(ctx context.Context, indexes []int, bulk BulkCreator) {
+	var groups [][]int
+	for from := 0; from < len(indexes); from += MaxBulkCreates {
+		groups = append(groups, indexes[from:min(from+MaxBulkCreates, len(indexes))])
+	}
+	r.runGroups(ctx, "create", groups, func(ctx context.Context, group []int) { r.createBatch(ctx, bulk, group) })
+}
+
+// runGroups runs fn for each group of change indexes with at most the
+// configured number of groups at once, and stops starting new ones when ctx
+// ends. Each change of a group is reported when its group is done.
+func (r *applyRun) runGroups(ctx context.Context, phase string, groups [][]int, fn func(context.Context, []int)) {
 	slots := make(chan struct{}, r.s.workers)
 	var wg sync.WaitGroup
-	for from := 0; from < len(indexes); from += MaxBulkCreates {
-		batch := indexes[from:min(from+MaxBulkCreates, len(indexes))]
+	for _, group := range groups {
 		select {
 		case <-ctx.Done():
 		case slots <- struct{}{}:
@@ -201,7 +192,7 @@ func (r *applyRun) runBatches(ctx context.Context, indexes []int, bulk BulkCreat
 		if ctx.Err() != nil {
 			break
 		}
-		for _, i := range batch {
+		for _, i := range group {
 			r.attempts[i] = true
 		}
 		wg.Add(1)
@@ -209,9 +200,9 @@ func (r *applyRun) runBatches(ctx context.Context, indexes []int, bulk BulkCreat
 			defer wg.Done()
 			defer func() { <-slots }()
 			started := time.Now()
-			r.createBatch(ctx, bulk, batch)
-			for _, i := range batch {
-				r.finishChange(ctx, "create", i, time.Since(started))
+			fn(ctx, group)
+			for _, i := range group {
+				r.finishChange(ctx, phase, i, time.Since(started))
 			}
 		}()
 	}

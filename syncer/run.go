@@ -72,12 +72,18 @@ func (s *Syncer) SyncEmployee(ctx context.Context, employeeID string) (*Report, 
 		return nil, fmt.Errorf("read source employee %s: %w", employeeID, err)
 	default:
 		records = append(records, rec)
-		sharing, err := s.recordsSharingEmail(ctx, rec, lists, fields)
+		// A record that fails to map fails in the plan too, so it needs
+		// neither the records sharing its address nor its manager.
+		desired, mapErr := s.mapper.Map(rec, lists)
+		if mapErr != nil || desired == nil {
+			break
+		}
+		sharing, err := s.recordsSharingEmail(ctx, employeeID, desired, fields)
 		if err != nil {
 			return nil, err
 		}
 		records = append(records, sharing...)
-		if managerID := s.managerOf(rec, lists); managerID != "" && managerID != employeeID {
+		if managerID, _ := desired.Get(mapping.TargetManager).V.(string); managerID != "" && managerID != employeeID {
 			manager, err := s.source.Record(ctx, managerID, fields)
 			switch {
 			case errors.Is(err, ErrEmployeeNotFound):
@@ -103,40 +109,25 @@ func (s *Syncer) SyncEmployee(ctx context.Context, employeeID string) (*Report, 
 	return s.Apply(ctx, plan)
 }
 
-// managerOf returns the manager's employee id of a record, or "" when the
-// record does not map to one.
-func (s *Syncer) managerOf(rec mapping.Record, lists mapping.Lists) string {
-	user, err := s.mapper.Map(rec, lists)
-	if err != nil || user == nil {
-		return ""
-	}
-	id, _ := user.Get(mapping.TargetManager).V.(string)
-	return id
-}
-
 // recordsSharingEmail returns the other records with the e-mail address of
-// rec, so that SyncEmployee can apply the duplicate e-mail rule. It returns
-// nothing when the source cannot search by e-mail address.
-func (s *Syncer) recordsSharingEmail(ctx context.Context, rec mapping.Record, lists mapping.Lists, fields []string) ([]mapping.Record, error) {
+// the desired user, so that SyncEmployee can apply the duplicate e-mail
+// rule. It returns nothing when the source cannot search by e-mail address.
+func (s *Syncer) recordsSharingEmail(ctx context.Context, employeeID string, desired *mapping.User, fields []string) ([]mapping.Record, error) {
 	finder, ok := s.source.(EmailFinder)
 	if !ok {
 		return nil, nil
 	}
-	user, err := s.mapper.Map(rec, lists)
-	if err != nil || user == nil {
-		return nil, nil
-	}
-	email := strings.TrimSpace(valueString(user.Get(mapping.TargetEmail)))
+	email := strings.TrimSpace(valueString(desired.Get(mapping.TargetEmail)))
 	if email == "" {
 		return nil, nil
 	}
 	found, err := finder.RecordsByEmail(ctx, email, fields)
 	if err != nil {
-		return nil, fmt.Errorf("read source employees sharing the e-mail address of %s: %w", rec.ID(), err)
+		return nil, fmt.Errorf("read source employees sharing the e-mail address of %s: %w", employeeID, err)
 	}
 	var others []mapping.Record
 	for _, other := range found {
-		if other.ID() != rec.ID() {
+		if other.ID() != employeeID {
 			others = append(others, other)
 		}
 	}
