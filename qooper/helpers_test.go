@@ -114,7 +114,7 @@ func sequence(responders ...httpmock.Responder) httpmock.Responder {
 	}
 }
 
-// status answers with a status, an optional content type and body, and
+// status responds with a status, an optional content type and body, and
 // header pairs.
 func status(code int, contentType, body string, header ...string) httpmock.Responder {
 	return func(*http.Request) (*http.Response, error) {

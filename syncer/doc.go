@@ -27,7 +27,7 @@
 // A record that cannot be mapped or validated fails alone, and its user is
 // neither updated nor deactivated. Records that share an e-mail address fail
 // together. A manager must be an active synced employee, else the manager is
-// cleared with a warning; a self-reference or a reporting cycle leaves the
+// cleared with a warning. A self-reference or a reporting cycle leaves the
 // managers of its members as they are, with an error.
 //
 // # Deactivation guard

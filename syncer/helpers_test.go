@@ -82,17 +82,17 @@ var testLists = mapping.Lists{
 
 // fakeSource is an in-memory Source.
 type fakeSource struct {
-	mu          sync.Mutex
-	records     []mapping.Record
-	lists       mapping.Lists
-	err         error
-	fieldsAsked [][]string
+	mu              sync.Mutex
+	records         []mapping.Record
+	lists           mapping.Lists
+	err             error
+	fieldsRequested [][]string
 }
 
 func (s *fakeSource) Records(_ context.Context, fields []string) ([]mapping.Record, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.fieldsAsked = append(s.fieldsAsked, fields)
+	s.fieldsRequested = append(s.fieldsRequested, fields)
 	if s.err != nil {
 		return nil, s.err
 	}

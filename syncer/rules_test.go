@@ -58,10 +58,10 @@ func TestPlanRequestsMappingFields(t *testing.T) {
 	_, err := s.Plan(t.Context())
 	require.NoError(t, err)
 
-	require.Len(t, src.fieldsAsked, 1)
+	require.Len(t, src.fieldsRequested, 1)
 	want := append(slices.Clone(mapping.Default().SourceFields()), "root.id")
 	slices.Sort(want)
-	assert.Equal(t, slices.Compact(want), src.fieldsAsked[0])
+	assert.Equal(t, slices.Compact(want), src.fieldsRequested[0])
 }
 
 func TestPlanMissingFieldWarnsAndKeepsValue(t *testing.T) {

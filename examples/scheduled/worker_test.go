@@ -18,7 +18,7 @@ import (
 const guardTimeout = 30 * time.Second
 
 // fakeClock is a Clock that moves only when the test advances it. Each
-// call to After is reported on timers, so that a test knows what the
+// call to After is reported on timers, so that a test can see what the
 // worker waits for.
 type fakeClock struct {
 	mu      sync.Mutex

@@ -23,7 +23,7 @@
 //
 // -check is the onboarding check to run when a customer hands over
 // credentials: it verifies both credentials, lists the fields the mapping
-// reads that the HiBob service user cannot see, says whether leavers are
+// reads that the HiBob service user cannot see, reports whether leavers are
 // visible, and validates the mapping against HiBob's fields metadata and
 // named lists. It writes nothing.
 //

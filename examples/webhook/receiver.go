@@ -95,7 +95,7 @@ func (q *Queue) signalLocked() {
 // Receiver is the http.Handler of HiBob's webhooks. It checks the
 // Bob-Signature of each request, responds to Bob's "Ping test", and queues the
 // employee of every other event for a sync. It responds before the sync
-// runs, so that HiBob never waits for Qooper.
+// runs, so that HiBob does not wait for Qooper.
 type Receiver struct {
 	Secret []byte
 	Queue  *Queue

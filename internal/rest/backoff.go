@@ -10,11 +10,11 @@ import (
 )
 
 // ServerWait returns how long the server requests the client to wait, from
-// Retry-After (seconds or an HTTP date), else from X-RateLimit-Reset. HiBob
-// is reported to send X-RateLimit-Reset as a Unix time in seconds; a small
-// value is read as a number of seconds and a very large one as Unix
-// milliseconds, so that any of the three forms works. A wait too long for
-// a time.Duration is returned as the longest one.
+// Retry-After (seconds or an HTTP date), else from X-RateLimit-Reset.
+// Third-party notes report HiBob's X-RateLimit-Reset as a Unix time in
+// seconds. A small value is also read as a number of seconds and a very
+// large one as Unix milliseconds, so that any of the three forms works. A
+// wait too long for a time.Duration is returned as the longest one.
 func ServerWait(h http.Header, now time.Time) (time.Duration, bool) {
 	if value := strings.TrimSpace(h.Get("Retry-After")); value != "" {
 		if seconds, err := strconv.ParseFloat(value, 64); err == nil && seconds >= 0 {
